@@ -1,0 +1,218 @@
+"""Finding the best answer in the knowledge base for a message, and turning it into replies.
+
+Shared by the topic actions: an FAQ entry, a no-penalty item card, or the topic overview.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
+
+from actions import texts
+from knowledge import repositories
+from knowledge.models import ORIGIN_OFFICIAL, FaqEntry, NoPenaltyItem, Topic
+from knowledge.search import Hit, search_faqs, search_items
+from knowledge.text import clean_text
+
+# A FAQ phrasing matched this closely is the question itself (e.g. a 猜你想问 button).
+EXACT_FAQ = 0.9
+# Bonus for a result that belongs to the topic the NLU recognised.
+TOPIC_BONUS = 0.08
+# Words of someone asking whether they will be punished: then the item card (conditions,
+# fine if not corrected) answers better than a how-to FAQ entry.
+PENALTY_CUES = (
+    "罚",
+    "被说",
+    "被抓",
+    "被查",
+    "城管",
+    "执法",
+    "违法",
+    "违规",
+    "违章",
+    "处理我",
+    "被拍",
+)
+PENALTY_BONUS = 0.15
+# An item this close to a FAQ answer is offered as a button under it.
+RELATED_ITEM_SCORE = 0.35
+BUTTON_TITLE_MAX = 24
+
+# Item domains that belong to a topic (for the topic bonus).
+TOPIC_ITEM_DOMAINS: dict[str, tuple[str, ...]] = {
+    "dog": ("犬类管理",),
+    "outdoor_dining": ("外摆", "出店经营", "占道经营", "露天烧烤", "餐饮油烟", "餐饮"),
+}
+
+
+@dataclass
+class Answer:
+    kind: str  # "faq" | "item" | "overview"
+    topic: str
+    faq: FaqEntry | None = None
+    item: NoPenaltyItem | None = None
+    score: float = 0.0
+    # Other items worth offering: the runners-up of an item answer, or for a FAQ answer the
+    # item that matches the described behaviour.
+    alternatives: list[NoPenaltyItem] = field(default_factory=list)
+
+
+def user_text(tracker_message: dict[str, Any]) -> str:
+    text = clean_text(str(tracker_message.get("text") or ""))
+    # A button that carries an intent ("/ask_no_penalty") is not a question to search for.
+    return "" if text.startswith("/") else text
+
+
+def _item_in_topic(item: NoPenaltyItem, topic: str) -> bool:
+    return any(d in item.domain for d in TOPIC_ITEM_DOMAINS.get(topic, ()))
+
+
+def find_answer(
+    session: Session,
+    text: str,
+    topic: str,
+    *,
+    with_items: bool = True,
+    min_score: float | None = None,
+) -> Answer | None:
+    """The best FAQ entry or no-penalty item for the text, or None if nothing fits."""
+    if not text:
+        return None
+    kwargs = {} if min_score is None else {"min_score": min_score}
+    faq_hits = search_faqs(session, text, limit=5, **kwargs)
+    item_hits = search_items(session, text, limit=4, **kwargs) if with_items else []
+
+    def faq_score(pair: tuple[FaqEntry, Hit]) -> float:
+        return pair[1].score + (TOPIC_BONUS if pair[0].topic == topic else 0.0)
+
+    cue = PENALTY_BONUS if any(c in text for c in PENALTY_CUES) else 0.0
+
+    def item_score(pair: tuple[NoPenaltyItem, Hit]) -> float:
+        bonus = TOPIC_BONUS if topic == "no_penalty" or _item_in_topic(pair[0], topic) else 0
+        return pair[1].score + bonus + cue
+
+    best_faq = max(faq_hits, key=faq_score, default=None)
+    best_item = max(item_hits, key=item_score, default=None)
+    related = [best_item[0]] if best_item and best_item[1].score >= RELATED_ITEM_SCORE else []
+    if best_faq and best_faq[1].ngram >= EXACT_FAQ:
+        return Answer(
+            "faq", best_faq[0].topic, faq=best_faq[0], score=best_faq[1].score, alternatives=related
+        )
+    if best_item and (best_faq is None or item_score(best_item) >= faq_score(best_faq)):
+        alternatives = [i for i, _ in item_hits if i.id != best_item[0].id][:3]
+        return Answer(
+            "item",
+            topic,
+            item=best_item[0],
+            score=best_item[1].score,
+            alternatives=alternatives,
+        )
+    if best_faq:
+        return Answer(
+            "faq", best_faq[0].topic, faq=best_faq[0], score=best_faq[1].score, alternatives=related
+        )
+    return None
+
+
+# --------------------------------------------------------------------------- replies
+def cite(source: str) -> str:
+    return f"{texts.SOURCE_PREFIX}{source}" if source else ""
+
+
+def _short(title: str) -> str:
+    return title if len(title) <= BUTTON_TITLE_MAX else title[: BUTTON_TITLE_MAX - 1] + "…"
+
+
+def faq_buttons(faqs: list[FaqEntry]) -> list[dict[str, str]]:
+    return [{"title": _short(f.question), "payload": f.question} for f in faqs]
+
+
+def item_card(item: NoPenaltyItem) -> dict[str, Any]:
+    fields = [
+        (texts.ITEM_FIELD_BEHAVIOR, item.behavior),
+        (texts.ITEM_FIELD_CONDITIONS, item.conditions),
+        (texts.ITEM_FIELD_CORRECTION, item.correction_note),
+        (texts.ITEM_FIELD_PENALTY, item.penalty_range),
+        (texts.ITEM_FIELD_LEGAL, item.legal_basis),
+        (texts.ITEM_FIELD_PENALTY_BASIS, item.penalty_basis),
+        (texts.ITEM_FIELD_ENFORCER, item.enforcer),
+        (texts.ITEM_FIELD_CAUTION, item.caution),
+    ]
+    if item.origin == ORIGIN_OFFICIAL:
+        seq = f"（序号{item.seq_no}）" if item.seq_no else ""
+        note = texts.ORIGIN_OFFICIAL_NOTE.format(seq=seq)
+    else:
+        note = texts.ORIGIN_REFERENCE_NOTE
+    return {
+        "kind": "no_penalty_item",
+        "title": texts.ITEM_CARD_TITLE,
+        "item_id": item.id,
+        "code": item.code,
+        "origin": item.origin,
+        "domain": item.domain,
+        "fields": [{"label": k, "value": v} for k, v in fields if v],
+        "note": note,
+        "source": item.source,
+    }
+
+
+def item_text(item: NoPenaltyItem) -> str:
+    """Plain-text version of the card, for channels that cannot show cards."""
+    card = item_card(item)
+    lines = [f"{f['label']}：{f['value']}" for f in card["fields"]]
+    return "\n".join([*lines, card["note"]])
+
+
+def send_item(
+    dispatcher: CollectingDispatcher, item: NoPenaltyItem, alternatives: list[NoPenaltyItem]
+) -> None:
+    dispatcher.utter_message(text=texts.ITEM_INTRO)
+    dispatcher.utter_message(json_message={"card": item_card(item), "text": item_text(item)})
+    buttons = [{"title": t, "payload": p} for t, p in texts.FOLLOW_UP_BUTTONS]
+    buttons += [{"title": _short(a.behavior), "payload": a.behavior} for a in alternatives[:3]]
+    dispatcher.utter_message(text=texts.SUGGEST_TITLE, buttons=buttons)
+
+
+def send_faq(
+    dispatcher: CollectingDispatcher,
+    session: Session,
+    faq: FaqEntry,
+    items: list[NoPenaltyItem] | None = None,
+) -> None:
+    dispatcher.utter_message(text="\n".join(p for p in (faq.answer, cite(faq.source)) if p))
+    related = repositories.get_faqs(session, keys=[k for k in faq.related if k != faq.key])
+    buttons = [
+        {"title": _short(texts.RELATED_ITEM.format(behavior=i.behavior)), "payload": i.behavior}
+        for i in items or []
+    ] + faq_buttons(related[:3])
+    if buttons:
+        dispatcher.utter_message(text=texts.SUGGEST_TITLE, buttons=buttons)
+
+
+def send_overview(dispatcher: CollectingDispatcher, session: Session, topic: Topic) -> None:
+    body = "\n".join(p for p in (topic.overview, cite(topic.source)) if p)
+    dispatcher.utter_message(text=body)
+    suggestions = repositories.get_faqs(session, keys=topic.suggestions or [])
+    if suggestions:
+        dispatcher.utter_message(text=texts.SUGGEST_TITLE, buttons=faq_buttons(suggestions[:4]))
+
+
+def send_answer(
+    dispatcher: CollectingDispatcher, session: Session, answer: Answer
+) -> list[EventType]:
+    events: list[EventType] = [SlotSet("last_topic", answer.topic)]
+    if answer.kind == "item" and answer.item is not None:
+        send_item(dispatcher, answer.item, answer.alternatives)
+        events += [SlotSet("last_item_id", str(answer.item.id)), SlotSet("last_faq_key", None)]
+    elif answer.kind == "faq" and answer.faq is not None:
+        send_faq(dispatcher, session, answer.faq, answer.alternatives)
+        events += [SlotSet("last_faq_key", answer.faq.key)]
+    return events
+
+
+def topic_buttons() -> list[dict[str, str]]:
+    return [{"title": t, "payload": p} for t, p in texts.TOPIC_MENU]

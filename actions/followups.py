@@ -1,0 +1,96 @@
+"""Short follow-ups that lean on the conversation: "罚多少?", "依据是哪条?", "那第二次呢?"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
+
+from actions import texts
+from actions.answers import cite, send_faq, user_text
+from actions.topics import latest_intent
+from knowledge import repositories
+from knowledge.db import session_scope
+from knowledge.models import FaqEntry, NoPenaltyItem
+from knowledge.search import search_items
+
+# The FAQ entry that explains what happens on a second violation.
+REPEAT_FAQ_KEY = "no-penalty-second-violation"
+# A behaviour named in the follow-up itself ("狗没拴绳罚多少") must match at least this well.
+NAMED_BEHAVIOUR_SCORE = 0.45
+
+
+def _context(
+    session: Session, tracker: Tracker, text: str
+) -> tuple[NoPenaltyItem | None, FaqEntry | None]:
+    """The item the user is asking about: named now, or the last one discussed."""
+    if text:
+        hits = search_items(session, text, limit=1, min_score=NAMED_BEHAVIOUR_SCORE)
+        if hits:
+            return hits[0][0], None
+    item_id = tracker.get_slot("last_item_id")
+    if item_id and str(item_id).isdigit():
+        item = repositories.get_item(session, item_id=int(item_id))
+        if item is not None and item.active:
+            return item, None
+    key = tracker.get_slot("last_faq_key")
+    faq = repositories.get_faq(session, key=key) if key else None
+    if faq is not None and text:
+        # "怎么办狗证" then "不办罚多少": the FAQ question plus the follow-up names the behaviour.
+        hits = search_items(session, f"{faq.question} {text}", limit=1)
+        if hits:
+            return hits[0][0], faq
+    return None, faq
+
+
+class ActionFollowUp(Action):
+    def name(self) -> str:
+        return "action_follow_up"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        intent, _ = latest_intent(tracker)
+        text = user_text(tracker.latest_message)
+        with session_scope() as session:
+            item, faq = _context(session, tracker, text)
+            if intent == "ask_repeat_violation":
+                repeat = repositories.get_faq(session, key=REPEAT_FAQ_KEY)
+                if repeat is not None:
+                    send_faq(dispatcher, session, repeat)
+                if item is not None and item.penalty_range:
+                    dispatcher.utter_message(
+                        text=texts.REPEAT_OF_ITEM.format(
+                            behavior=item.behavior, penalty=item.penalty_range
+                        )
+                        + "\n"
+                        + cite(item.penalty_basis)
+                    )
+                if repeat is None and item is None:
+                    dispatcher.utter_message(text=texts.NO_CONTEXT_FOLLOW_UP)
+            elif item is not None and intent == "ask_legal_basis":
+                dispatcher.utter_message(
+                    text=texts.LEGAL_OF_ITEM.format(
+                        behavior=item.behavior,
+                        legal=item.legal_basis,
+                        penalty_basis=item.penalty_basis or "—",
+                    )
+                )
+            elif item is not None:
+                parts = [
+                    texts.FINE_OF_ITEM.format(behavior=item.behavior, penalty=item.penalty_range)
+                ]
+                if item.correction_note:
+                    parts.append(item.correction_note)
+                parts.append(cite(item.penalty_basis or item.legal_basis))
+                dispatcher.utter_message(text="\n".join(parts))
+            elif faq is not None and intent == "ask_legal_basis" and faq.source:
+                dispatcher.utter_message(text=texts.LEGAL_OF_FAQ.format(source=faq.source))
+            else:
+                dispatcher.utter_message(text=texts.NO_CONTEXT_FOLLOW_UP)
+        if item is not None:
+            return [SlotSet("last_item_id", str(item.id))]
+        return []

@@ -1,0 +1,85 @@
+"""When the assistant cannot help itself: fallback, a human, or a report to the bureau."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import texts
+from actions.answers import find_answer, send_answer, topic_buttons, user_text
+from actions.topics import latest_intent
+from knowledge import repositories
+from knowledge.db import session_scope
+
+# With low NLU confidence, a knowledge-base match this strong still answers the question.
+RESCUE_SCORE = 0.55
+# Out-of-scope predictions above this confidence are not second-guessed by search.
+SURE_OUT_OF_SCOPE = 0.85
+
+
+class ActionFallback(Action):
+    """nlu_fallback and out_of_scope: try the knowledge base, else say so and log it."""
+
+    def name(self) -> str:
+        return "action_fallback"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        text = user_text(tracker.latest_message)
+        intent, confidence = latest_intent(tracker)
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        # For nlu_fallback the useful guess is the best real intent below the threshold.
+        guess = next((r for r in ranking if r.get("name") != "nlu_fallback"), {})
+        out_of_scope = intent == "out_of_scope" or guess.get("name") == "out_of_scope"
+        sure = intent == "out_of_scope" and (confidence or 0) >= SURE_OUT_OF_SCOPE
+        with session_scope() as session:
+            answer = None
+            if text and not sure:
+                answer = find_answer(session, text, "general", min_score=RESCUE_SCORE)
+            if text:
+                repositories.record_unanswered(
+                    session,
+                    text=text,
+                    intent=guess.get("name") or intent,
+                    confidence=guess.get("confidence", confidence),
+                    reason="rescued"
+                    if answer
+                    else ("out_of_scope" if out_of_scope else "fallback"),
+                )
+            if answer is not None:
+                return send_answer(dispatcher, session, answer)
+        message = texts.OUT_OF_SCOPE if out_of_scope else texts.FALLBACK
+        dispatcher.utter_message(text=message, buttons=topic_buttons())
+        return []
+
+
+class ActionRequestHuman(Action):
+    def name(self) -> str:
+        return "action_request_human"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        dispatcher.utter_message(text=texts.REQUEST_HUMAN)
+        return []
+
+
+class ActionReportIssue(Action):
+    def name(self) -> str:
+        return "action_report_issue"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        text = user_text(tracker.latest_message)
+        message = texts.REPORT_ISSUE
+        with session_scope() as session:
+            town = repositories.find_town(session, text=text) if text else None
+            if town is not None:
+                message += "\n" + texts.REPORT_ISSUE_TOWN.format(town=town.name)
+        dispatcher.utter_message(text=message)
+        return []

@@ -1,0 +1,44 @@
+"""The FastAPI application: `uvicorn api.main:app`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from slowapi.middleware import SlowAPIMiddleware
+
+from api.errors import install_error_handlers
+from api.limits import limiter
+from api.rasa_client import RasaClient
+from api.routes import chat, health, items, pages
+from api.routes.pages import STATIC_DIR
+from knowledge.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.rasa = RasaClient(
+            settings.rasa_url, settings.resolved_rasa_token(), settings.rasa_timeout
+        )
+        yield
+        await app.state.rasa.close()
+
+    app = FastAPI(title="吴兴综合执法智能助手 API", version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.limiter = limiter
+    app.add_middleware(SlowAPIMiddleware)
+    install_error_handlers(app)
+    for router in (health.router, chat.router, items.router, pages.router):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app
+
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+app = create_app()

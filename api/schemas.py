@@ -1,0 +1,72 @@
+"""Request and response shapes of the public HTTP contract."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+
+class ChatRequest(BaseModel):
+    session_id: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_\-:.]+$")
+    text: str
+
+
+class Button(BaseModel):
+    title: str
+    payload: str
+
+
+class TextMessage(BaseModel):
+    type: Literal["text"] = "text"
+    text: str
+
+
+class ButtonsMessage(BaseModel):
+    type: Literal["buttons"] = "buttons"
+    text: str
+    buttons: list[Button]
+
+
+class CardMessage(BaseModel):
+    type: Literal["card"] = "card"
+    card: dict[str, Any]
+
+
+class ChatResponse(BaseModel):
+    session_id: str
+    messages: list[TextMessage | ButtonsMessage | CardMessage]
+
+
+class ItemOut(BaseModel):
+    id: int
+    code: str
+    domain: str
+    behavior: str
+    legal_basis: str
+    penalty_basis: str
+    penalty_range: str
+    conditions: str
+    correction_note: str
+    caution: str
+    enforcer: str
+    source: str
+    origin: str
+    origin_label: str
+    business_types: list[str]
+    check_hint: str
+    fix_hint: str
+    score: float | None = None
+
+
+class ItemsResponse(BaseModel):
+    items: list[ItemOut]
+    total: int
+    message: str | None = None
+
+
+class HealthResponse(BaseModel):
+    status: Literal["ok", "degraded"]
+    rasa: str
+    actions: str
+    db: str

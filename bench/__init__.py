@@ -1,0 +1,1 @@
+"""Evaluations (NLU, retrieval) and load tests, with their data and latest results."""

@@ -1,0 +1,37 @@
+"""Shared helpers for the evaluation scripts."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import yaml
+
+from knowledge import migrate
+from knowledge.db import session_scope
+from knowledge.seed import load_seed
+
+BENCH_DIR = Path(__file__).resolve().parent
+DATA_DIR = BENCH_DIR / "data"
+RESULTS_DIR = BENCH_DIR / "results"
+
+
+@contextmanager
+def seeded_db() -> Iterator[str]:
+    """A throwaway SQLite database with the schema and the seed knowledge; yields its URL."""
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        migrate.upgrade(url)
+        with session_scope(url) as session:
+            load_seed(session)
+        yield url
+
+
+def ref_code(ref_id: int) -> str:
+    return f"REF-{ref_id:03d}"
+
+
+def load_queries(name: str) -> list[dict]:
+    return yaml.safe_load((DATA_DIR / name).read_text(encoding="utf-8"))["queries"]

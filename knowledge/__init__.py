@@ -1,0 +1,1 @@
+"""Knowledge base of the assistant: tables, repositories, search, seed data and importers."""

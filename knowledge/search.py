@@ -1,0 +1,263 @@
+"""Ranked search over no-penalty items and FAQ entries.
+
+Each document has a main text and a list of short phrasings (aliases for items, alternative
+questions for FAQs). A query is scored by three signals, all computed on the same jieba
+segmentation (domain dictionary, synonyms normalised):
+
+* BM25 over word tokens (bm25s), normalised by the best hit: ranks documents;
+* IDF-weighted word coverage: the share of the query's content words the document contains;
+* character n-gram similarity: the best Dice overlap of character uni/bigrams between the
+  query and any one phrasing, which catches typos and words jieba splits differently.
+
+The two bounded signals (coverage, n-grams) decide whether anything was found at all, so a
+query about something the knowledge base does not hold returns nothing instead of a guess.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import Counter
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+
+import bm25s
+import numpy as np
+from sqlalchemy.orm import Session
+
+from knowledge import repositories
+from knowledge.models import FaqEntry, NoPenaltyItem
+from knowledge.text import Analyzer, char_ngrams, get_analyzer
+
+# Weights of the signals and the minimum combined score for a hit. Tuned on
+# bench/data/search_dev.yaml and FAQ leave-one-out (`python -m bench.tune_search`), never on
+# the held-out retrieval set.
+W_COVERAGE = 0.0
+W_CHARS = 0.40
+W_NGRAM = 0.50
+W_BM25 = 0.10
+MIN_SCORE = 0.22
+UNKNOWN_WEIGHT = 0.25
+
+
+@dataclass(frozen=True)
+class SearchDoc:
+    key: Hashable
+    text: str
+    phrasings: tuple[str, ...] = ()
+    group: str = ""  # e.g. the item's domain or the FAQ's topic, for filtering
+
+
+@dataclass(frozen=True)
+class Hit:
+    key: Hashable
+    score: float
+    bm25: float
+    coverage: float
+    ngram: float
+
+
+@dataclass
+class _Prepared:
+    words: set[str]
+    chars: set[str]
+    phrasing_grams: list[Counter[str]] = field(default_factory=list)
+
+
+class HybridIndex:
+    def __init__(self, docs: Sequence[SearchDoc], analyzer: Analyzer | None = None) -> None:
+        self.analyzer = analyzer or get_analyzer()
+        self.docs = list(docs)
+        corpus: list[list[str]] = []
+        self._prepared: list[_Prepared] = []
+        df: Counter[str] = Counter()
+        char_df: Counter[str] = Counter()
+        for doc in self.docs:
+            tokens = self.analyzer.search_words(doc.text)
+            grams = []
+            for phrasing in doc.phrasings:
+                tokens += self.analyzer.search_words(phrasing)
+                grams.append(Counter(char_ngrams("".join(self.analyzer.content_words(phrasing)))))
+            corpus.append(tokens or ["_"])
+            df.update(set(tokens))
+            chars = set("".join(tokens))
+            char_df.update(chars)
+            self._prepared.append(_Prepared(words=set(tokens), chars=chars, phrasing_grams=grams))
+        n = max(len(self.docs), 1)
+        self._idf = {w: math.log(1 + n / c) for w, c in df.items()}
+        self._char_idf = {c: math.log(1 + n / k) for c, k in char_df.items()}
+        self._default_idf = math.log(1 + n)
+        self._bm25 = bm25s.BM25()
+        if self.docs:
+            self._bm25.index(corpus, show_progress=False)
+        self._vocab = set(df)
+
+    def signals(self, query: str) -> list[tuple[float, float, float, float]]:
+        """(word coverage, character coverage, n-gram, BM25) of the query for every
+        document, in document order."""
+        content = self.analyzer.content_words(query)
+        q_words = self.analyzer.search_words(query)
+        q_grams = Counter(char_ngrams("".join(content)))
+        if not self.docs or not q_words:
+            return [(0.0, 0.0, 0.0, 0.0)] * len(self.docs)
+        # A word or character no document contains cannot tell documents apart; it only
+        # counts a little, so that a long description's framing ("城管说了会罚吗") does not
+        # drown the words that matter.
+        unknown = self._default_idf * UNKNOWN_WEIGHT
+        q_chars = {c: self._char_idf.get(c, unknown) for c in "".join(content)}
+        chars_total = sum(q_chars.values()) or 1.0
+        known = [w for w in q_words if w in self._vocab]
+        bm25 = (
+            np.asarray(self._bm25.get_scores(known), dtype=float)
+            if known
+            else np.zeros(len(self.docs))
+        )
+        top = float(bm25.max()) if bm25.size else 0.0
+        q_weights = {w: self._idf.get(w, unknown) for w in set(q_words)}
+        q_total = sum(q_weights.values()) or 1.0
+        result = []
+        for i, prep in enumerate(self._prepared):
+            coverage = sum(wt for w, wt in q_weights.items() if w in prep.words) / q_total
+            char_cov = sum(wt for c, wt in q_chars.items() if c in prep.chars) / chars_total
+            ngram = max((_dice(q_grams, g) for g in prep.phrasing_grams), default=0.0)
+            # BM25 only re-ranks what the bounded signals found: normalised by the best hit
+            # it would otherwise give a weak match full marks.
+            bm = float(bm25[i]) / top * coverage if top > 0 else 0.0
+            result.append((coverage, char_cov, ngram, bm))
+        return result
+
+    def search(
+        self,
+        query: str,
+        limit: int = 5,
+        group: str | None = None,
+        min_score: float = MIN_SCORE,
+        weights: tuple[float, float, float, float] = (W_COVERAGE, W_CHARS, W_NGRAM, W_BM25),
+    ) -> list[Hit]:
+        hits: list[Hit] = []
+        for doc, signal in zip(self.docs, self.signals(query), strict=True):
+            if group and doc.group != group:
+                continue
+            coverage, _, ngram, bm = signal
+            if coverage == 0 and ngram == 0:
+                continue  # shared single characters alone are not evidence of a match
+            score = sum(w * x for w, x in zip(weights, signal, strict=True))
+            if score >= min_score and score > 0:
+                hits.append(
+                    Hit(doc.key, round(score, 4), round(bm, 4), round(coverage, 4), round(ngram, 4))
+                )
+        hits.sort(key=lambda h: h.score, reverse=True)
+        return hits[:limit]
+
+
+def _dice(a: Counter[str], b: Counter[str]) -> float:
+    """Dice overlap of two n-gram multisets, weighted towards how much of b the query covers.
+
+    A short phrasing ("地锁") wholly inside a long query should count as a strong match, so
+    the score is the larger of the plain Dice coefficient and the phrasing's recall scaled
+    down a little for very short phrasings.
+    """
+    if not a or not b:
+        return 0.0
+    common = sum((a & b).values())
+    size_a, size_b = sum(a.values()), sum(b.values())
+    dice = 2 * common / (size_a + size_b)
+    recall = common / size_b * min(1.0, size_b / 5)
+    return max(dice, recall)
+
+
+# --------------------------------------------------------------------------- knowledge base
+def _item_docs(session: Session) -> list[SearchDoc]:
+    return [
+        SearchDoc(
+            key=item.id,
+            text=f"{item.behavior} {item.domain} {item.legal_basis}",
+            phrasings=(item.behavior, *(item.aliases or [])),
+            group=item.domain,
+        )
+        for item in repositories.active_items(session)
+    ]
+
+
+def _faq_docs(session: Session) -> list[SearchDoc]:
+    return [
+        SearchDoc(
+            key=faq.id,
+            # The answer's words help a question phrased unlike any stored phrasing.
+            text=f"{faq.question} {faq.answer}",
+            phrasings=(faq.question, *(faq.alt_questions or [])),
+            group=faq.topic,
+        )
+        for faq in repositories.active_faqs(session)
+    ]
+
+
+class _KnowledgeIndexes:
+    """Per-process indexes, rebuilt when the records' version changes."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._cache: dict[str, tuple[Hashable, HybridIndex]] = {}
+
+    def get(
+        self, name: str, version: Hashable, build: Callable[[], list[SearchDoc]]
+    ) -> HybridIndex:
+        with self._lock:
+            cached = self._cache.get(name)
+            if cached is None or cached[0] != version:
+                cached = (version, HybridIndex(build()))
+                self._cache[name] = cached
+            return cached[1]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+
+indexes = _KnowledgeIndexes()
+
+
+def search_items(
+    session: Session,
+    query: str,
+    *,
+    domain: str | None = None,
+    business_type: str | None = None,
+    limit: int = 5,
+    min_score: float = MIN_SCORE,
+) -> list[tuple[NoPenaltyItem, Hit]]:
+    version = (str(session.get_bind().url), *repositories.items_version(session))
+    index = indexes.get("items", version, lambda: _item_docs(session))
+    hits = index.search(query, limit=max(limit * 4, 20), min_score=min_score)
+    results: list[tuple[NoPenaltyItem, Hit]] = []
+    for hit in hits:
+        item = session.get(NoPenaltyItem, hit.key)
+        if item is None or not item.active:
+            continue
+        if domain and domain not in item.domain:
+            continue
+        if business_type and business_type not in (item.business_types or []):
+            continue
+        results.append((item, hit))
+        if len(results) >= limit:
+            break
+    return results
+
+
+def search_faqs(
+    session: Session,
+    query: str,
+    *,
+    topic: str | None = None,
+    limit: int = 3,
+    min_score: float = MIN_SCORE,
+) -> list[tuple[FaqEntry, Hit]]:
+    version = (str(session.get_bind().url), *repositories.faqs_version(session))
+    index = indexes.get("faqs", version, lambda: _faq_docs(session))
+    hits = index.search(query, limit=limit, group=topic, min_score=min_score)
+    results = []
+    for hit in hits:
+        faq = session.get(FaqEntry, hit.key)
+        if faq is not None:
+            results.append((faq, hit))
+    return results

@@ -1,0 +1,140 @@
+"""Chinese text processing: normalisation, jieba segmentation inside a spaCy `zh` pipeline,
+stop words, synonym normalisation and domain-term matching.
+
+One analyser is shared by the search index and the NLU export so that the Rasa model and
+the knowledge search segment text the same way.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+_TAG_RE = re.compile(r"<[^>]{0,200}>")
+_SPACE_RE = re.compile(r"\s+")
+# Characters that carry no meaning for search: emoji, symbols, punctuation.
+_KEEP_CATEGORIES = ("L", "N")
+
+# Stop words of spaCy's Chinese list that still matter for this domain's search.
+# Longer "terms" are phrases, not words: jieba should still split them.
+MAX_TERM_LENGTH = 6
+_KEEP_WORDS = frozenset({"第一次", "第二次", "首次", "初次", "再次", "罚", "不罚"})
+
+
+def clean_text(text: str) -> str:
+    """Normalise user text for display and processing: NFKC (full-width to half-width),
+    HTML tags and entities removed, whitespace collapsed."""
+    text = unicodedata.normalize("NFKC", text)
+    text = html.unescape(_TAG_RE.sub(" ", text))
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def search_text(text: str) -> str:
+    """Lower-cased text with only letters and digits kept (emoji and punctuation dropped)."""
+    text = clean_text(text).lower()
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] in _KEEP_CATEGORIES)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    terms: tuple[str, ...]
+    synonyms: dict[str, str] = field(default_factory=dict)  # variant -> canonical
+
+    @classmethod
+    def load(cls, path: Path = DATA_DIR / "lexicon.yaml") -> Lexicon:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        variants: dict[str, str] = {}
+        for canonical, words in (data.get("synonyms") or {}).items():
+            for word in words:
+                variants[str(word).lower()] = str(canonical)
+        return cls(terms=tuple(str(t) for t in data.get("terms") or ()), synonyms=variants)
+
+    def dictionary_words(self) -> list[str]:
+        words = set(self.terms) | set(self.synonyms) | set(self.synonyms.values())
+        return sorted(w for w in words if len(w) > 1)
+
+
+class Analyzer:
+    """spaCy `zh` pipeline with the jieba segmenter and the domain dictionary."""
+
+    def __init__(self, lexicon: Lexicon | None = None, extra_words: Iterable[str] = ()) -> None:
+        import jieba
+        import spacy
+        from spacy.matcher import PhraseMatcher
+
+        jieba.setLogLevel(logging.WARNING)
+        self.lexicon = lexicon or Lexicon.load()
+        self._lock = threading.Lock()
+        self.nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+        self.stop_words = frozenset(self.nlp.Defaults.stop_words) - _KEEP_WORDS
+        self._jieba = jieba
+        self.add_words([*self.lexicon.dictionary_words(), *extra_words])
+        self.matcher = PhraseMatcher(self.nlp.vocab)
+        self.matcher.add("DOMAIN_TERM", [self.nlp.make_doc(t) for t in self.lexicon.terms])
+
+    def add_words(self, words: Iterable[str]) -> None:
+        """Teach the segmenter domain words (aliases, town names) so they stay whole."""
+        for word in words:
+            word = search_text(word)
+            if 1 < len(word) <= MAX_TERM_LENGTH:
+                # A high frequency makes jieba prefer the whole word over its parts.
+                self._jieba.add_word(word, freq=20000)
+
+    def words(self, text: str) -> list[str]:
+        """All word tokens of the text (letters and digits only), synonyms normalised."""
+        text = search_text(text)
+        if not text:
+            return []
+        with self._lock:  # jieba's lazy init and add_word are not thread-safe
+            doc = self.nlp.make_doc(text)
+        return [self.lexicon.synonyms.get(t.text, t.text) for t in doc if t.text.strip()]
+
+    def content_words(self, text: str) -> list[str]:
+        """Word tokens without stop words: what a search should match on."""
+        return [w for w in self.words(text) if w not in self.stop_words]
+
+    def search_words(self, text: str) -> list[str]:
+        """Content words plus the dictionary words inside the longer ones ("search mode"),
+        so that "马路边" also matches "路边" and "电线杆" matches "电线"."""
+        words = self.content_words(text)
+        freq = self._jieba.dt.FREQ
+        expanded = list(words)
+        for word in words:
+            for size in range(2, len(word)):
+                for i in range(len(word) - size + 1):
+                    part = word[i : i + size]
+                    if freq.get(part):
+                        expanded.append(self.lexicon.synonyms.get(part, part))
+        return expanded
+
+    def domain_terms(self, text: str) -> list[str]:
+        """Domain terms (from the lexicon) that occur in the text."""
+        with self._lock:
+            doc = self.nlp.make_doc(search_text(text))
+        return sorted({doc[start:end].text for _, start, end in self.matcher(doc)})
+
+
+def char_ngrams(text: str, sizes: tuple[int, ...] = (2,)) -> list[str]:
+    text = search_text(text)
+    if len(text) < min(sizes):
+        return [text] if text else []
+    grams: list[str] = []
+    for n in sizes:
+        grams.extend(text[i : i + n] for i in range(len(text) - n + 1))
+    return grams
+
+
+@lru_cache(maxsize=1)
+def get_analyzer() -> Analyzer:
+    return Analyzer()

@@ -1,0 +1,68 @@
+"""Follow-ups use the conversation: "罚多少?", "依据是哪条?", "那第二次呢?"."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from actions.followups import REPEAT_FAQ_KEY, ActionFollowUp
+from knowledge import repositories
+from tests.actions.conftest import Run, slot, texts_of
+
+
+def _item_id(session: Session, code: str) -> str:
+    item = repositories.get_item_by_code(session, code=code)
+    assert item is not None
+    return str(item.id)
+
+
+def test_fine_of_the_item_in_context(run: Run, session: Session) -> None:
+    item_id = _item_id(session, "REF-009")
+    dispatcher, events = run(
+        ActionFollowUp(), "罚多少?", "ask_fine", slots={"last_item_id": item_id}
+    )
+    text = texts_of(dispatcher)
+    assert "100—1000元" in text
+    assert "依据：《浙江省城市市容和环境卫生管理条例》第十七条第三款" in text
+    assert slot(events, "last_item_id") == item_id
+
+
+def test_legal_basis_of_the_item_in_context(run: Run, session: Session) -> None:
+    item_id = _item_id(session, "REF-042")
+    dispatcher, _ = run(
+        ActionFollowUp(), "依据是哪条?", "ask_legal_basis", slots={"last_item_id": item_id}
+    )
+    text = texts_of(dispatcher)
+    assert "《湖州市养犬管理规定》第十二条" in text
+
+
+def test_second_violation_explains_the_policy_and_the_fine(run: Run, session: Session) -> None:
+    item_id = _item_id(session, "REF-009")
+    dispatcher, _ = run(
+        ActionFollowUp(), "那第二次呢?", "ask_repeat_violation", slots={"last_item_id": item_id}
+    )
+    text = texts_of(dispatcher)
+    repeat = repositories.get_faq(session, key=REPEAT_FAQ_KEY)
+    assert repeat is not None and repeat.answer[:20] in text
+    assert "100—1000元" in text
+
+
+def test_follow_up_naming_a_behaviour_needs_no_context(run: Run) -> None:
+    dispatcher, events = run(ActionFollowUp(), "狗没拴绳罚多少", "ask_fine")
+    assert "50—200元" in texts_of(dispatcher)
+    assert slot(events, "last_item_id")
+
+
+def test_follow_up_without_context_asks_what_behaviour(run: Run) -> None:
+    dispatcher, events = run(ActionFollowUp(), "罚多少", "ask_fine")
+    assert "哪种行为" in texts_of(dispatcher)
+    assert events == []
+
+
+def test_follow_up_after_a_faq_uses_its_question(run: Run) -> None:
+    dispatcher, _ = run(
+        ActionFollowUp(),
+        "不办的话罚多少",
+        "ask_fine",
+        slots={"last_faq_key": "dog-registration-how"},
+    )
+    assert "200—500元" in texts_of(dispatcher)

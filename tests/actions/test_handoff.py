@@ -1,0 +1,62 @@
+"""Fallback, out of scope, a human, and reports: polite, real channels, logged for staff."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from actions.handoff import ActionFallback, ActionReportIssue, ActionRequestHuman
+from knowledge.db import session_scope
+from knowledge.models import UnansweredQuestion
+from tests.actions.conftest import Run, cards_of, texts_of
+
+
+def _logged(url: str) -> list[tuple[str, str]]:
+    with session_scope(url) as session:
+        return [(q.text, q.reason) for q in session.scalars(select(UnansweredQuestion))]
+
+
+def test_out_of_scope_points_to_12345_and_is_logged(fresh_db_url: str, run: Run) -> None:
+    dispatcher, _ = run(ActionFallback(), "社保卡怎么补办", "out_of_scope", confidence=0.97)
+    text = texts_of(dispatcher)
+    assert "12345" in text and "首违不罚" in text
+    assert any(m.get("buttons") for m in dispatcher.messages)
+    assert _logged(fresh_db_url) == [("社保卡怎么补办", "out_of_scope")]
+
+
+def test_low_confidence_message_is_recorded(fresh_db_url: str, run: Run) -> None:
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "ask_credit_repair", "confidence": 0.3},
+    ]
+    dispatcher, _ = run(
+        ActionFallback(), "呃呃呃那个啥", "nlu_fallback", confidence=0.45, ranking=ranking
+    )
+    assert "已经记录" in texts_of(dispatcher)
+    assert _logged(fresh_db_url) == [("呃呃呃那个啥", "fallback")]
+
+
+def test_low_confidence_but_clear_knowledge_match_is_answered(fresh_db_url: str, run: Run) -> None:
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "report_issue", "confidence": 0.4},
+    ]
+    dispatcher, _ = run(
+        ActionFallback(), "电线杆上晾衣服", "nlu_fallback", confidence=0.45, ranking=ranking
+    )
+    assert cards_of(dispatcher)
+    assert _logged(fresh_db_url) == [("电线杆上晾衣服", "rescued")]
+
+
+def test_request_human_gives_real_channels_only(run: Run) -> None:
+    dispatcher, _ = run(ActionRequestHuman(), "转人工", "request_human")
+    text = texts_of(dispatcher)
+    assert "12345" in text and "镇街" in text
+    assert set(re.findall(r"\d{4,}", text)) == {"12345"}
+
+
+def test_report_names_the_town_mentioned(run: Run) -> None:
+    dispatcher, _ = run(ActionReportIssue(), "织里这边有人天天乱倒建筑垃圾", "report_issue")
+    text = texts_of(dispatcher)
+    assert "12345" in text and "织里镇" in text

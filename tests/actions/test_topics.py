@@ -1,0 +1,105 @@
+"""Topic answers come from the knowledge base, cite their source and offer follow-ups."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from actions.credit_repair import ActionAnswerCreditRepair
+from actions.dogs import ActionAnswerDog
+from actions.no_penalty import ActionAnswerNoPenalty
+from actions.outdoor_dining import ActionAnswerOutdoorDining
+from knowledge.db import session_scope
+from knowledge.models import FaqEntry, UnansweredQuestion
+from tests.actions.conftest import Run, cards_of, slot, texts_of
+
+
+def test_described_violation_gets_the_item_card(run: Run) -> None:
+    dispatcher, events = run(
+        ActionAnswerNoPenalty(), "我在路边电线杆上晾衣服会被罚吗", "ask_no_penalty"
+    )
+    (card,) = cards_of(dispatcher)
+    fields = {f["label"]: f["value"] for f in card["fields"]}
+    assert "晾" in fields["违法行为"]
+    assert "第十四条" in fields["法律依据"]
+    assert "吴兴区公布清单" in fields["不予处罚的条件"]
+    # A reference item is never presented as being on Wuxing's list.
+    assert card["origin"] == "reference"
+    assert "不是吴兴区公布的不予处罚清单原文" in card["note"]
+    buttons = [b["title"] for m in dispatcher.messages for b in m.get("buttons") or []]
+    assert "罚多少钱？" in buttons
+    assert slot(events, "last_item_id") == str(card["item_id"])
+
+
+def test_policy_question_gets_the_policy(run: Run) -> None:
+    dispatcher, events = run(ActionAnswerNoPenalty(), "首违不罚是什么意思", "ask_no_penalty")
+    text = texts_of(dispatcher)
+    assert "初次违法" in text
+    assert "依据：" in text and "行政处罚法" in text
+    assert not cards_of(dispatcher)
+    assert slot(events, "last_faq_key")
+
+
+def test_intent_button_shows_the_topic_overview(run: Run) -> None:
+    dispatcher, _ = run(ActionAnswerDog(), "/ask_pet_registration", "ask_pet_registration")
+    text = texts_of(dispatcher)
+    assert "1.8米" in text and "依据：《湖州市养犬管理规定》" in text
+    assert any(m.get("buttons") for m in dispatcher.messages)
+
+
+def test_dog_registration(run: Run) -> None:
+    dispatcher, _ = run(ActionAnswerDog(), "狗证怎么办啊", "ask_pet_registration")
+    text = texts_of(dispatcher)
+    assert "3个工作日" in text or "三个工作日" in text
+    assert "依据：" in text
+
+
+def test_outdoor_tables(run: Run) -> None:
+    dispatcher, _ = run(
+        ActionAnswerOutdoorDining(), "我在店门口摆了两张桌子被说了", "ask_outdoor_dining"
+    )
+    everything = texts_of(dispatcher) + str(cards_of(dispatcher))
+    assert "100—1000元" in everything
+    assert "第十七条" in everything
+
+
+def test_credit_repair_periods(run: Run) -> None:
+    dispatcher, _ = run(
+        ActionAnswerCreditRepair(), "被罚了以后信用中国上会公示多久", "ask_credit_repair"
+    )
+    text = texts_of(dispatcher)
+    assert "3个月" in text
+    assert "依据：" in text
+
+
+def test_staff_edit_is_live_without_retraining(fresh_db_url: str, run: Run) -> None:
+    with session_scope(fresh_db_url) as session:
+        faq = session.scalar(select(FaqEntry).where(FaqEntry.key == "dog-leash"))
+        assert faq is not None
+        faq.answer = "更新后的牵引绳答复（测试）"
+        faq.updated_by = "staff:tester"
+    dispatcher, _ = run(ActionAnswerDog(), "遛狗的绳子要多长", "ask_pet_registration")
+    assert "更新后的牵引绳答复（测试）" in texts_of(dispatcher)
+
+
+def test_unmatched_topic_question_is_logged_for_staff(fresh_db_url: str, run: Run) -> None:
+    dispatcher, _ = run(
+        ActionAnswerDog(), "我家狗最近不爱吃东西怎么办", "ask_pet_registration", confidence=0.6
+    )
+    assert texts_of(dispatcher)  # still answers with the topic overview
+    with session_scope(fresh_db_url) as session:
+        logged = session.scalars(select(UnansweredQuestion)).all()
+    assert [(q.text, q.reason) for q in logged] == [("我家狗最近不爱吃东西怎么办", "no_match")]
+
+
+def test_no_answer_invents_a_phone_number(run: Run, session: Session) -> None:
+    import re
+
+    for action, text, intent in [
+        (ActionAnswerDog(), "狗证在哪里办 电话多少", "ask_pet_registration"),
+        (ActionAnswerOutdoorDining(), "外摆去哪申请", "ask_outdoor_dining"),
+        (ActionAnswerCreditRepair(), "信用修复窗口在哪", "ask_credit_repair"),
+    ]:
+        dispatcher, _ = run(action, text, intent)
+        numbers = re.findall(r"\d{5,}", texts_of(dispatcher))
+        assert set(numbers) <= {"12345"}, numbers

@@ -1,0 +1,107 @@
+"""POST /api/chat: the stable JSON shape, and a clear Chinese message for every bad input."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import FakeRasa
+
+
+def test_chat_relays_rasa_messages_in_the_contract_shape(
+    client: TestClient, fake_rasa: FakeRasa
+) -> None:
+    fake_rasa.reply = [
+        {"recipient_id": "s1", "text": "您好"},
+        {
+            "recipient_id": "s1",
+            "text": "猜你想问：",
+            "buttons": [{"title": "狗证", "payload": "狗证怎么办"}],
+        },
+        {"recipient_id": "s1", "custom": {"card": {"title": "事项", "fields": []}, "text": "事项"}},
+    ]
+    response = client.post("/api/chat", json={"session_id": "s1", "text": "你好"})
+    assert response.status_code == 200
+    assert response.json() == {
+        "session_id": "s1",
+        "messages": [
+            {"type": "text", "text": "您好"},
+            {
+                "type": "buttons",
+                "text": "猜你想问：",
+                "buttons": [{"title": "狗证", "payload": "狗证怎么办"}],
+            },
+            {"type": "card", "card": {"title": "事项", "fields": []}},
+        ],
+    }
+    assert fake_rasa.sent == [("s1", "你好")]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t"])
+def test_empty_text_gets_a_chinese_422(client: TestClient, fake_rasa: FakeRasa, text: str) -> None:
+    response = client.post("/api/chat", json={"session_id": "s1", "text": text})
+    assert response.status_code == 422
+    assert response.json()["detail"] == "请输入您的问题"
+    assert fake_rasa.sent == []
+
+
+def test_over_long_text_gets_a_chinese_422(client: TestClient, fake_rasa: FakeRasa) -> None:
+    response = client.post("/api/chat", json={"session_id": "s1", "text": "狗" * 501})
+    assert response.status_code == 422
+    assert "最多500字" in response.json()["detail"]
+    assert fake_rasa.sent == []
+    ok = client.post("/api/chat", json={"session_id": "s1", "text": "狗" * 500})
+    assert ok.status_code == 200
+
+
+def test_html_is_stripped_and_emoji_kept(client: TestClient, fake_rasa: FakeRasa) -> None:
+    client.post("/api/chat", json={"session_id": "s1", "text": "<script>alert(1)</script>狗证😀"})
+    assert fake_rasa.sent == [("s1", "alert(1) 狗证😀")]
+
+
+def test_markup_only_message_counts_as_empty(client: TestClient) -> None:
+    response = client.post("/api/chat", json={"session_id": "s1", "text": "<b></b>"})
+    assert response.status_code == 422
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["{not json", '{"session_id": "s1"}', '["a"]', '{"session_id": "含 空格", "text": "x"}'],
+)
+def test_malformed_requests_get_chinese_errors(client: TestClient, body: str) -> None:
+    response = client.post("/api/chat", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert isinstance(detail, str) and any("\u4e00" <= ch <= "\u9fff" for ch in detail)
+
+
+def test_rasa_down_gives_a_busy_message_not_a_traceback(
+    client: TestClient, fake_rasa: FakeRasa
+) -> None:
+    fake_rasa.down = True
+    response = client.post("/api/chat", json={"session_id": "s1", "text": "你好"})
+    assert response.status_code == 503
+    body = response.json()
+    assert "12345" in body["detail"]
+    assert body["messages"][0]["type"] == "text"
+    assert "Traceback" not in response.text
+
+
+def test_empty_rasa_answer_is_reported_as_busy(client: TestClient, fake_rasa: FakeRasa) -> None:
+    fake_rasa.reply = []
+    response = client.post("/api/chat", json={"session_id": "s1", "text": "你好"})
+    assert response.status_code == 503
+
+
+def test_rate_limit_answers_in_chinese(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from knowledge.settings import get_settings
+
+    monkeypatch.setenv("CHAT_RATE_LIMIT", "3/minute")
+    get_settings.cache_clear()
+    codes = [
+        client.post("/api/chat", json={"session_id": "s", "text": "hi"}).status_code
+        for _ in range(5)
+    ]
+    assert codes[:3] == [200, 200, 200] and codes[-1] == 429
+    last = client.post("/api/chat", json={"session_id": "s", "text": "hi"})
+    assert "稍等" in last.json()["detail"]

@@ -1,0 +1,174 @@
+"""Start the three real processes (Rasa, action server, API) on free ports for a test run."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from knowledge.rasa_endpoints import write_endpoints
+from knowledge.settings import PROJECT_ROOT, Settings
+from knowledge.training import current_model
+
+RASA_BIN = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
+START_TIMEOUT = 420  # Rasa imports TensorFlow and loads the model: slow on 2 cores
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Stack:
+    api_url: str
+    rasa_url: str
+    action_url: str
+    database_url: str
+    processes: dict[str, subprocess.Popen[bytes]]
+    logs: Path
+
+    def log_tail(self, name: str, lines: int = 40) -> str:
+        text = (self.logs / f"{name}.log").read_text(errors="replace")
+        return "\n".join(text.splitlines()[-lines:])
+
+    def stop(self, name: str) -> None:
+        process = self.processes[name]
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def model_ready() -> bool:
+    return RASA_BIN.exists() and current_model().exists()
+
+
+@contextmanager
+def running_stack(
+    workdir: Path,
+    database_url: str,
+    *,
+    tracker_store_url: str | None = None,
+    redis_url: str | None = None,
+    rasa_workers: int = 1,
+) -> Iterator[Stack]:
+    rasa_port, action_port, api_port = free_port(), free_port(), free_port()
+    token = "test-token"
+    settings = Settings(
+        database_url=database_url,
+        tracker_store_url=tracker_store_url or f"sqlite:///{workdir / 'tracker.db'}",
+        redis_url=redis_url,
+        rasa_url=f"http://127.0.0.1:{rasa_port}",
+        rasa_token=token,
+        action_server_url=f"http://127.0.0.1:{action_port}/webhook",
+    )
+    endpoints = workdir / "endpoints.yml"
+    write_endpoints(endpoints, settings)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "RASA_URL": settings.rasa_url,
+        "RASA_TOKEN": token,
+        "ACTION_SERVER_URL": settings.action_server_url,
+        "CHAT_RATE_LIMIT": "1000/minute",
+        "SANIC_HOST": "127.0.0.1",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "RASA_TELEMETRY_ENABLED": "false",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "PYTHONUNBUFFERED": "1",
+    }
+    if rasa_workers > 1:
+        env["SANIC_WORKERS"] = str(rasa_workers)
+    commands = {
+        "rasa": (
+            [
+                str(RASA_BIN),
+                "run",
+                "--enable-api",
+                "-i",
+                "127.0.0.1",
+                "-p",
+                str(rasa_port),
+                "--auth-token",
+                token,
+                "--model",
+                "models",
+                "--endpoints",
+                str(endpoints),
+                "--credentials",
+                "credentials.yml",
+            ],
+            PROJECT_ROOT / "bot",
+        ),
+        "actions": (
+            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "-p", str(action_port)],
+            PROJECT_ROOT,
+        ),
+        "api": (
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "api.main:app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(api_port),
+            ],
+            PROJECT_ROOT,
+        ),
+    }
+    processes: dict[str, subprocess.Popen[bytes]] = {}
+    handles = []
+    try:
+        for name, (cmd, cwd) in commands.items():
+            handle = (workdir / f"{name}.log").open("wb")
+            handles.append(handle)
+            processes[name] = subprocess.Popen(
+                cmd, cwd=cwd, env=env, stdout=handle, stderr=subprocess.STDOUT
+            )
+        stack = Stack(
+            api_url=f"http://127.0.0.1:{api_port}",
+            rasa_url=settings.rasa_url,
+            action_url=settings.action_server_url,
+            database_url=database_url,
+            processes=processes,
+            logs=workdir,
+        )
+        _wait_healthy(stack)
+        yield stack
+    finally:
+        for process in processes.values():
+            if process.poll() is None:
+                process.terminate()
+        for process in processes.values():
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        for handle in handles:
+            handle.close()
+
+
+def _wait_healthy(stack: Stack) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        for name, process in stack.processes.items():
+            if process.poll() is not None:
+                raise RuntimeError(f"{name} exited early:\n{stack.log_tail(name)}")
+        try:
+            if httpx.get(f"{stack.api_url}/healthz", timeout=5).json().get("status") == "ok":
+                return
+        except (httpx.HTTPError, ValueError):
+            pass
+        time.sleep(2)
+    logs = "\n".join(f"--- {n}\n{stack.log_tail(n)}" for n in stack.processes)
+    raise RuntimeError(f"stack not healthy within {START_TIMEOUT}s\n{logs}")

@@ -1,0 +1,94 @@
+"""End to end: the real Rasa server, action server and API hold a conversation per topic."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.integration.stack import Stack
+
+pytestmark = pytest.mark.integration
+
+
+class Chat:
+    def __init__(self, stack: Stack) -> None:
+        self.url = f"{stack.api_url}/api/chat"
+        self.session_id = f"it-{uuid.uuid4().hex[:12]}"
+
+    def say(self, text: str) -> list[dict[str, Any]]:
+        response = httpx.post(
+            self.url, json={"session_id": self.session_id, "text": text}, timeout=60
+        )
+        assert response.status_code == 200, response.text
+        return response.json()["messages"]
+
+
+def flat(messages: list[dict[str, Any]]) -> str:
+    parts = []
+    for m in messages:
+        parts.append(m.get("text", ""))
+        parts += [b["title"] for b in m.get("buttons", [])]
+        if m["type"] == "card":
+            parts += [f"{f['label']}：{f['value']}" for f in m["card"]["fields"]]
+            parts.append(m["card"].get("note", ""))
+    return "\n".join(parts)
+
+
+def test_greeting_offers_the_topics(stack: Stack) -> None:
+    messages = Chat(stack).say("你好")
+    assert any(m["type"] == "buttons" for m in messages)
+    assert "首违不罚" in flat(messages)
+
+
+def test_no_penalty_policy(stack: Stack) -> None:
+    text = flat(Chat(stack).say("首违不罚是什么意思"))
+    assert "初次违法" in text and "依据：" in text
+
+
+def test_described_violation_then_follow_ups(stack: Stack) -> None:
+    chat = Chat(stack)
+    messages = chat.say("我在小区门口电线杆上拉了根绳晒被子 会被罚款吗")
+    cards = [m["card"] for m in messages if m["type"] == "card"]
+    assert cards and "晾" in cards[0]["fields"][0]["value"]
+    assert "不是吴兴区公布的不予处罚清单原文" in cards[0]["note"]
+    basis = flat(chat.say("依据是哪条"))
+    assert "第十四条" in basis
+    again = flat(chat.say("那第二次呢"))
+    assert "初次" in again or "第二次" in again
+
+
+def test_outdoor_dining(stack: Stack) -> None:
+    text = flat(Chat(stack).say("我在店门口摆了两张桌子被说了"))
+    assert "第十七条" in text or "出店经营" in text
+
+
+def test_dog_registration(stack: Stack) -> None:
+    text = flat(Chat(stack).say("刚养了只小狗 狗证要去哪里办"))
+    assert "登记" in text and "依据：" in text
+
+
+def test_credit_repair(stack: Stack) -> None:
+    text = flat(Chat(stack).say("被罚款以后信用记录能修复吗"))
+    assert "信用" in text and "依据：" in text
+
+
+def test_small_talk_and_handoff(stack: Stack) -> None:
+    chat = Chat(stack)
+    assert "机器人" in flat(chat.say("你是机器人吗"))
+    assert "12345" in flat(chat.say("转人工"))
+    thanks = flat(chat.say("谢谢啦"))
+    assert "不客气" in thanks or "不用谢" in thanks
+
+
+def test_out_of_scope_is_polite_and_points_elsewhere(stack: Stack) -> None:
+    text = flat(Chat(stack).say("我的社保卡丢了怎么补办"))
+    assert "12345" in text
+
+
+def test_sessions_are_separate(stack: Stack) -> None:
+    first, second = Chat(stack), Chat(stack)
+    first.say("遛狗不牵绳会被罚吗")
+    assert "哪种行为" in flat(second.say("罚多少"))

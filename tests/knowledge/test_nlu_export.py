@@ -1,0 +1,41 @@
+"""The Rasa data generated from the knowledge base is committed and in sync with the seed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import yaml
+from sqlalchemy.orm import Session
+
+from knowledge.models import FaqEntry
+from knowledge.nlu_export import BOT_DIR, export_nlu
+
+
+def _copy_bot(tmp_path: Path) -> Path:
+    bot = tmp_path / "bot"
+    shutil.copytree(BOT_DIR / "data", bot / "data")
+    return bot
+
+
+def test_committed_generated_files_match_the_seed(session: Session, tmp_path: Path) -> None:
+    bot = _copy_bot(tmp_path)
+    export_nlu(session, bot)
+    for name in ("data/nlu/generated.yml", "dictionary/userdict.txt"):
+        assert (bot / name).read_text(encoding="utf-8") == (BOT_DIR / name).read_text(
+            encoding="utf-8"
+        ), f"{name} is stale: run `wxbot nlu export` and commit"
+
+
+def test_staff_phrasings_become_training_examples(fresh_session: Session, tmp_path: Path) -> None:
+    faq = fresh_session.query(FaqEntry).filter_by(key="dog-leash").one()
+    faq.alt_questions = [*faq.alt_questions, "溜狗用多长的绳子才合规呢"]
+    fresh_session.flush()
+    bot = _copy_bot(tmp_path)
+    export_nlu(fresh_session, bot)
+    data = yaml.safe_load((bot / "data/nlu/generated.yml").read_text(encoding="utf-8"))
+    dog = next(b for b in data["nlu"] if b.get("intent") == "ask_pet_registration")
+    assert "溜狗用多长的绳子才合规呢" in dog["examples"]
+    town = next(b for b in data["nlu"] if b.get("lookup") == "town")
+    assert "织里" in town["examples"]
+    assert "首违不罚" in (bot / "dictionary/userdict.txt").read_text(encoding="utf-8")
