@@ -39,7 +39,13 @@ PENALTY_CUES = (
 )
 PENALTY_BONUS = 0.15
 # An item this close to a FAQ answer is offered as a button under it.
-RELATED_ITEM_SCORE = 0.35
+RELATED_ITEM_SCORE = 0.40
+# Below these scores (or with a runner-up this close) the assistant offers candidates
+# ("您是不是想问") instead of answering. Calibrated on the development data
+# (bench/tune_search.py prints the trade-off).
+ITEM_SURE = 0.42
+FAQ_SURE = 0.35
+FAQ_MARGIN = 0.04
 BUTTON_TITLE_MAX = 24
 
 # Item domains that belong to a topic (for the topic bonus).
@@ -51,7 +57,7 @@ TOPIC_ITEM_DOMAINS: dict[str, tuple[str, ...]] = {
 
 @dataclass
 class Answer:
-    kind: str  # "faq" | "item" | "overview"
+    kind: str  # "faq" | "item" | "choices"
     topic: str
     faq: FaqEntry | None = None
     item: NoPenaltyItem | None = None
@@ -59,6 +65,8 @@ class Answer:
     # Other items worth offering: the runners-up of an item answer, or for a FAQ answer the
     # item that matches the described behaviour.
     alternatives: list[NoPenaltyItem] = field(default_factory=list)
+    # When no single answer is sure enough: the questions or behaviours the user may mean.
+    choices: list[FaqEntry | NoPenaltyItem] = field(default_factory=list)
 
 
 def user_text(tracker_message: dict[str, Any]) -> str:
@@ -79,43 +87,46 @@ def find_answer(
     with_items: bool = True,
     min_score: float | None = None,
 ) -> Answer | None:
-    """The best FAQ entry or no-penalty item for the text, or None if nothing fits."""
+    """The best FAQ entry or no-penalty item for the text; a short list of candidates when
+    none is sure enough; None when nothing fits."""
     if not text:
         return None
     kwargs = {} if min_score is None else {"min_score": min_score}
-    faq_hits = search_faqs(session, text, limit=5, **kwargs)
-    item_hits = search_items(session, text, limit=4, **kwargs) if with_items else []
+    cue = PENALTY_BONUS if any(c in text for c in PENALTY_CUES) else 0.0
 
     def faq_score(pair: tuple[FaqEntry, Hit]) -> float:
         return pair[1].score + (TOPIC_BONUS if pair[0].topic == topic else 0.0)
-
-    cue = PENALTY_BONUS if any(c in text for c in PENALTY_CUES) else 0.0
 
     def item_score(pair: tuple[NoPenaltyItem, Hit]) -> float:
         bonus = TOPIC_BONUS if topic == "no_penalty" or _item_in_topic(pair[0], topic) else 0
         return pair[1].score + bonus + cue
 
-    best_faq = max(faq_hits, key=faq_score, default=None)
-    best_item = max(item_hits, key=item_score, default=None)
+    faqs = sorted(search_faqs(session, text, limit=5, **kwargs), key=faq_score, reverse=True)
+    items = (
+        sorted(search_items(session, text, limit=4, **kwargs), key=item_score, reverse=True)
+        if with_items
+        else []
+    )
+    if not faqs and not items:
+        return None
+    best_faq = faqs[0] if faqs else None
+    best_item = items[0] if items else None
     related = [best_item[0]] if best_item and best_item[1].score >= RELATED_ITEM_SCORE else []
     if best_faq and best_faq[1].ngram >= EXACT_FAQ:
-        return Answer(
-            "faq", best_faq[0].topic, faq=best_faq[0], score=best_faq[1].score, alternatives=related
-        )
+        faq, hit = best_faq
+        return Answer("faq", faq.topic, faq=faq, score=hit.score, alternatives=related)
     if best_item and (best_faq is None or item_score(best_item) >= faq_score(best_faq)):
-        alternatives = [i for i, _ in item_hits if i.id != best_item[0].id][:3]
-        return Answer(
-            "item",
-            topic,
-            item=best_item[0],
-            score=best_item[1].score,
-            alternatives=alternatives,
-        )
-    if best_faq:
-        return Answer(
-            "faq", best_faq[0].topic, faq=best_faq[0], score=best_faq[1].score, alternatives=related
-        )
-    return None
+        item, hit = best_item
+        if hit.score < ITEM_SURE:
+            return Answer("choices", topic, score=hit.score, choices=[i for i, _ in items[:3]])
+        others = [i for i, _ in items[1:4]]
+        return Answer("item", topic, item=item, score=hit.score, alternatives=others)
+    assert best_faq is not None
+    faq, hit = best_faq
+    runner_up = faq_score(faqs[1]) if len(faqs) > 1 else 0.0
+    if hit.score < FAQ_SURE or faq_score(best_faq) - runner_up < FAQ_MARGIN:
+        return Answer("choices", topic, score=hit.score, choices=[f for f, _ in faqs[:3]])
+    return Answer("faq", faq.topic, faq=faq, score=hit.score, alternatives=related)
 
 
 # --------------------------------------------------------------------------- replies
@@ -193,9 +204,12 @@ def send_faq(
         dispatcher.utter_message(text=texts.SUGGEST_TITLE, buttons=buttons)
 
 
+def overview_text(topic: Topic) -> str:
+    return "\n".join(p for p in (topic.overview, cite(topic.source)) if p)
+
+
 def send_overview(dispatcher: CollectingDispatcher, session: Session, topic: Topic) -> None:
-    body = "\n".join(p for p in (topic.overview, cite(topic.source)) if p)
-    dispatcher.utter_message(text=body)
+    dispatcher.utter_message(text=overview_text(topic))
     suggestions = repositories.get_faqs(session, keys=topic.suggestions or [])
     if suggestions:
         dispatcher.utter_message(text=texts.SUGGEST_TITLE, buttons=faq_buttons(suggestions[:4]))
@@ -211,7 +225,21 @@ def send_answer(
     elif answer.kind == "faq" and answer.faq is not None:
         send_faq(dispatcher, session, answer.faq, answer.alternatives)
         events += [SlotSet("last_faq_key", answer.faq.key)]
+    elif answer.kind == "choices":
+        send_choices(dispatcher, session, answer)
     return events
+
+
+def send_choices(dispatcher: CollectingDispatcher, session: Session, answer: Answer) -> None:
+    """Not sure which question is meant: the topic's essentials, then the candidates."""
+    topic = repositories.get_topic(session, topic=answer.topic)
+    if topic is not None and answer.topic != "general":
+        dispatcher.utter_message(text=overview_text(topic))
+    buttons = []
+    for choice in answer.choices:
+        title = choice.question if isinstance(choice, FaqEntry) else choice.behavior
+        buttons.append({"title": _short(title), "payload": title})
+    dispatcher.utter_message(text=texts.DID_YOU_MEAN, buttons=buttons)
 
 
 def topic_buttons() -> list[dict[str, str]]:

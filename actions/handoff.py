@@ -15,7 +15,7 @@ from knowledge import repositories
 from knowledge.db import session_scope
 
 # With low NLU confidence, a knowledge-base match this strong still answers the question.
-RESCUE_SCORE = 0.55
+RESCUE_SCORE = 0.50
 # Out-of-scope predictions above this confidence are not second-guessed by search.
 SURE_OUT_OF_SCOPE = 0.85
 
@@ -40,6 +40,8 @@ class ActionFallback(Action):
             answer = None
             if text and not sure:
                 answer = find_answer(session, text, "general", min_score=RESCUE_SCORE)
+                if answer is not None and answer.kind == "choices":
+                    answer = None  # too unsure for a message the NLU could not place either
             if text:
                 repositories.record_unanswered(
                     session,

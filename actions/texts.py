@@ -7,6 +7,7 @@ LOCAL_SQUAD = "所在镇街的综合行政执法中队"
 
 SOURCE_PREFIX = "依据："
 SUGGEST_TITLE = "猜你想问："
+DID_YOU_MEAN = "我不太确定您问的是哪一项，您是不是想问："
 MORE_TITLE = "您可能还想了解："
 
 TOPIC_MENU = (

@@ -32,15 +32,20 @@ class TopicAction(Action, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         text = user_text(tracker.latest_message)
+        intent, confidence = latest_intent(tracker)
         with session_scope() as session:
             answer = find_answer(session, text, self.topic, with_items=self.with_items)
             if answer is not None:
+                if answer.kind == "choices":
+                    # Candidates only: worth a look by staff (a missing FAQ or phrasing).
+                    repositories.record_unanswered(
+                        session, text=text, intent=intent, confidence=confidence, reason="uncertain"
+                    )
                 return send_answer(dispatcher, session, answer)
             topic = repositories.get_topic(session, topic=self.topic)
             if topic is not None:
                 send_overview(dispatcher, session, topic)
             if text:
-                intent, confidence = latest_intent(tracker)
                 repositories.record_unanswered(
                     session, text=text, intent=intent, confidence=confidence, reason="no_match"
                 )

@@ -89,7 +89,9 @@ def test_unmatched_topic_question_is_logged_for_staff(fresh_db_url: str, run: Ru
     assert texts_of(dispatcher)  # still answers with the topic overview
     with session_scope(fresh_db_url) as session:
         logged = session.scalars(select(UnansweredQuestion)).all()
-    assert [(q.text, q.reason) for q in logged] == [("我家狗最近不爱吃东西怎么办", "no_match")]
+    # Not answered with a guess: the overview (and candidates at most), logged for staff.
+    assert [q.text for q in logged] == ["我家狗最近不爱吃东西怎么办"]
+    assert logged[0].reason in {"no_match", "uncertain"}
 
 
 def test_no_answer_invents_a_phone_number(run: Run, session: Session) -> None:
