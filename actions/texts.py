@@ -82,9 +82,3 @@ REPORT_ISSUE = (
     "如遇犬只伤人等紧急情况，请立即拨打110。"
 )
 REPORT_ISSUE_TOWN = "您提到的{town}，可以直接向{town}的综合行政执法中队反映。"
-
-CHECKUP_INTRO_FALLBACK = (
-    "企业体检是本局推出的“企业吹哨，部门报到”预约服务：企业预约后，"
-    "执法人员上门帮您查找问题、指导整改。"
-)
-BOOKING_NOT_READY = "在线预约功能正在上线中。现在如需预约或查询，请拨打{hotline}，或联系{squad}。"

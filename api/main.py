@@ -8,12 +8,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from slowapi.middleware import SlowAPIMiddleware
 
+from api.admin import mount_admin
 from api.errors import install_error_handlers
 from api.limits import limiter
 from api.rasa_client import RasaClient
-from api.routes import chat, health, items, pages
+from api.routes import bookings, chat, health, items, pages
 from api.routes.pages import STATIC_DIR
 from knowledge.settings import Settings, get_settings
 
@@ -32,11 +32,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="吴兴综合执法智能助手 API", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.limiter = limiter
-    app.add_middleware(SlowAPIMiddleware)
     install_error_handlers(app)
-    for router in (health.router, chat.router, items.router, pages.router):
+    for router in (health.router, chat.router, items.router, bookings.router, pages.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    mount_admin(app, settings.database_url, settings.resolved_secret_key())
     return app
 
 

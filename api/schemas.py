@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -70,3 +71,17 @@ class HealthResponse(BaseModel):
     rasa: str
     actions: str
     db: str
+
+
+class BookingOut(BaseModel):
+    reference: str
+    company_name: str
+    town: str
+    date: dt.date
+    half_day: str
+    when: str
+    status: str
+    status_label: str
+    staff_note: str
+    phone: str  # masked
+    history: list[dict[str, str]]

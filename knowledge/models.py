@@ -139,6 +139,8 @@ class Town(Base):
     kind: Mapped[str] = mapped_column(String(10))
     short_names: Mapped[list[str]] = mapped_column(default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Checkups per half-day in this town; empty means the CHECKUP_CAPACITY setting.
+    checkup_capacity: Mapped[int | None] = mapped_column(Integer)
 
     def __str__(self) -> str:
         return self.name
@@ -180,6 +182,44 @@ class StaffUser(Base):
         return self.username
 
 
+BOOKING_STATUSES = ("submitted", "confirmed", "completed", "cancelled")
+BOOKING_STATUS_LABELS = {
+    "submitted": "已提交，待工作人员确认",
+    "confirmed": "已确认",
+    "completed": "已完成",
+    "cancelled": "已取消",
+}
+# Which status a booking may move to next.
+BOOKING_TRANSITIONS = {
+    "submitted": ("confirmed", "cancelled"),
+    "confirmed": ("completed", "cancelled"),
+    "completed": (),
+    "cancelled": (),
+}
+
+
+class CheckupSlot(Base):
+    """How many checkups are booked for a town on a half-day (the row that gets locked)."""
+
+    __tablename__ = "checkup_slots"
+    __table_args__ = (UniqueConstraint("town_id", "date", "half_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    town_id: Mapped[int] = mapped_column(ForeignKey("towns.id"))
+    date: Mapped[dt.date] = mapped_column(Date)
+    half_day: Mapped[str] = mapped_column(String(4))
+    booked: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class BookingCounter(Base):
+    """Per-date sequence for booking references (TJ20261208-0003)."""
+
+    __tablename__ = "booking_counters"
+
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class Booking(TimestampMixin, Base):
     """An enterprise checkup (企业体检) booking."""
 
@@ -202,6 +242,30 @@ class Booking(TimestampMixin, Base):
     session_id: Mapped[str] = mapped_column(String(100), default="")
 
     town: Mapped[Town] = relationship()
+    events: Mapped[list[BookingEvent]] = relationship(
+        back_populates="booking", order_by="BookingEvent.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def status_label(self) -> str:
+        return BOOKING_STATUS_LABELS.get(self.status, self.status)
 
     def __str__(self) -> str:
         return self.reference
+
+
+class BookingEvent(Base):
+    """A status change of a booking, with who made it and why."""
+
+    __tablename__ = "booking_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    actor: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, server_default=func.now()
+    )
+
+    booking: Mapped[Booking] = relationship(back_populates="events")

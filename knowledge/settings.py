@@ -35,6 +35,12 @@ class Settings(BaseSettings):
     rasa_timeout: float = 20.0
     chat_max_chars: int = 500
     chat_rate_limit: str = "30/minute"
+    lookup_rate_limit: str = "10/minute"
+    # Enterprise checkups: bookings per half-day per town (a town may override it in the
+    # console), how far ahead one can book, and the minimum notice in days.
+    checkup_capacity: int = 2
+    checkup_window_days: int = 30
+    checkup_min_days_ahead: int = 1
 
     def resolved_secret_key(self) -> str:
         """The configured secret, or one generated once into `var/` and reused."""

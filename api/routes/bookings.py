@@ -1,0 +1,47 @@
+"""GET /api/bookings/{reference}?phone=: a booking's status, for the phone it was made with.
+
+Unknown reference and wrong phone get the same 404, so the endpoint cannot be used to find
+out which references exist; it is also rate-limited per client."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+
+from api.deps import SessionDep
+from api.limits import limiter, lookup_limit
+from api.schemas import BookingOut
+from knowledge import booking, dates
+
+router = APIRouter(tags=["bookings"])
+
+
+@router.get("/api/bookings/{reference}", response_model=BookingOut)
+@limiter.limit(lookup_limit)
+def get_booking(
+    request: Request,
+    reference: str,
+    session: SessionDep,
+    phone: Annotated[str, Query(min_length=1, max_length=30)],
+) -> BookingOut:
+    parsed = booking.parse_reference(reference)
+    found = booking.find_booking(session, parsed, phone) if parsed else None
+    if found is None:
+        raise HTTPException(status_code=404, detail=booking.MSG["not_found"])
+    return BookingOut(
+        reference=found.reference,
+        company_name=found.company_name,
+        town=found.town.name,
+        date=found.date,
+        half_day=found.half_day,
+        when=dates.describe(found.date, found.half_day),
+        status=found.status,
+        status_label=found.status_label,
+        staff_note=found.staff_note,
+        phone=booking.mask_phone(found.phone),
+        history=[
+            {"status": e.status, "at": e.created_at.isoformat(), "note": e.note}
+            for e in found.events
+        ],
+    )

@@ -1,0 +1,104 @@
+"""GET /api/bookings/{reference}?phone=: only the owner sees a booking; no enumeration."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from api.deps import get_rasa
+from api.limits import limiter
+from api.main import create_app
+from knowledge import booking
+from knowledge.db import session_scope
+from knowledge.models import Town
+from knowledge.settings import Settings
+from tests.api.conftest import FakeRasa
+
+
+@pytest.fixture
+def owner_booking(fresh_db_url: str) -> str:
+    with session_scope(fresh_db_url) as session:
+        town = session.scalar(select(Town).where(Town.name == "月河街道"))
+        assert town is not None
+        made = booking.create_booking(
+            session,
+            booking.BookingRequest(
+                company_name="湖州月河测试餐饮店",
+                uscc="91110000600037341L",
+                contact_name="李女士",
+                phone="13912345678",
+                town_id=town.id,
+                industry="餐饮",
+                needs="",
+                date=dt.date(2026, 12, 8),
+                half_day="下午",
+            ),
+            today=dt.date(2026, 11, 25),
+        )
+        return made.reference
+
+
+@pytest.fixture
+def api(fresh_db_url: str) -> TestClient:
+    app = create_app(Settings(database_url=fresh_db_url))
+    app.dependency_overrides[get_rasa] = FakeRasa
+    limiter.reset()
+    return TestClient(app)
+
+
+def test_owner_sees_status_with_masked_phone(api: TestClient, owner_booking: str) -> None:
+    response = api.get(f"/api/bookings/{owner_booking.lower()}", params={"phone": "139 1234 5678"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["reference"] == owner_booking
+    assert body["status"] == "submitted" and body["status_label"] == "已提交，待工作人员确认"
+    assert body["phone"] == "139****5678" and "13912345678" not in response.text
+    assert body["when"] == "12月8日（周二）下午"
+    assert "91110000600037341L" not in response.text
+
+
+def test_wrong_phone_and_unknown_reference_look_the_same(
+    api: TestClient, owner_booking: str
+) -> None:
+    wrong_phone = api.get(f"/api/bookings/{owner_booking}", params={"phone": "13800000000"})
+    unknown = api.get("/api/bookings/TJ20261208-0999", params={"phone": "13912345678"})
+    garbage = api.get("/api/bookings/abc", params={"phone": "13912345678"})
+    assert wrong_phone.status_code == unknown.status_code == garbage.status_code == 404
+    assert wrong_phone.json() == unknown.json() == garbage.json()
+    assert "没有找到" in wrong_phone.json()["detail"]
+
+
+def test_missing_phone_is_a_chinese_422(api: TestClient, owner_booking: str) -> None:
+    response = api.get(f"/api/bookings/{owner_booking}")
+    assert response.status_code == 422 and "手机号" in response.json()["detail"]
+
+
+def test_staff_status_change_is_visible(
+    api: TestClient, owner_booking: str, fresh_db_url: str
+) -> None:
+    with session_scope(fresh_db_url) as session:
+        found = booking.find_booking(session, owner_booking, "13912345678")
+        assert found is not None
+        booking.change_status(
+            session, found, "confirmed", actor="staff:alice", note="12月8日下午2点到"
+        )
+    body = api.get(f"/api/bookings/{owner_booking}", params={"phone": "13912345678"}).json()
+    assert body["status_label"] == "已确认" and body["staff_note"] == "12月8日下午2点到"
+    assert [h["status"] for h in body["history"]] == ["submitted", "confirmed"]
+
+
+def test_guessing_is_rate_limited(
+    api: TestClient, owner_booking: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from knowledge.settings import get_settings
+
+    monkeypatch.setenv("LOOKUP_RATE_LIMIT", "3/minute")
+    get_settings.cache_clear()
+    codes = [
+        api.get(f"/api/bookings/TJ20261208-{n:04d}", params={"phone": "13912345678"}).status_code
+        for n in range(2, 7)
+    ]
+    assert codes[:3] == [404, 404, 404] and codes[-1] == 429
