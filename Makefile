@@ -19,7 +19,7 @@ PY310 := $(shell for p in "$$PYTHON310" python3.10 $$HOME/.pyenv/versions/3.10*/
 APP_STAMP  := $(VENV)/.installed
 RASA_STAMP := $(RASA_VENV)/.installed
 
-.PHONY: help setup db train run test test-unit test-integration eval bench lint format nlu-export clean
+.PHONY: help setup db train run test test-unit eval bench lint format nlu-export clean
 
 help:
 	@echo "make run    — 安装环境、初始化数据库、按需训练并启动全部服务"
@@ -67,7 +67,7 @@ test: setup
 	$(PY) -m pytest
 
 test-unit: $(APP_STAMP)
-	$(PY) -m pytest -m "not integration and not browser"
+	$(PY) -m pytest -m "not integration"
 
 eval: setup
 	$(WXBOT) bot train
@@ -75,6 +75,7 @@ eval: setup
 	$(PY) -m bench.eval_retrieval
 
 bench: setup
+	$(WXBOT) bot train
 	$(PY) -m bench.load
 
 lint: $(APP_STAMP)

@@ -15,6 +15,7 @@ from api.limits import limiter
 from api.rasa_client import RasaClient
 from api.routes import bookings, chat, health, items, pages
 from api.routes.pages import STATIC_DIR
+from knowledge.security import install_log_masking
 from knowledge.settings import Settings, get_settings
 
 
@@ -41,4 +42,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+install_log_masking("uvicorn.access", "uvicorn.error", "api", "httpx")
 app = create_app()

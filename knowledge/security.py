@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 from argon2 import PasswordHasher
@@ -33,3 +34,21 @@ def mask_personal_data(text: str) -> str:
     """Mask mobile numbers and 18-character credit codes: 138****5678, 9133**********12AB."""
     text = _PHONE_RE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
     return _USCC_RE.sub(lambda m: f"{m.group(1)}{'*' * 10}{m.group(2)}", text)
+
+
+class MaskingFilter(logging.Filter):
+    """Masks phone numbers and credit codes in any log record (e.g. uvicorn's access log,
+    whose request line holds `?phone=` of a booking lookup)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args:
+            args = record.args if isinstance(record.args, tuple) else (record.args,)
+            record.args = tuple(mask_personal_data(a) if isinstance(a, str) else a for a in args)
+        if isinstance(record.msg, str):
+            record.msg = mask_personal_data(record.msg)
+        return True
+
+
+def install_log_masking(*logger_names: str) -> None:
+    for name in logger_names:
+        logging.getLogger(name).addFilter(MaskingFilter())

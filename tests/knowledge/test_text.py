@@ -27,3 +27,22 @@ def test_personal_data_is_masked() -> None:
     masked = mask_personal_data("电话13812345678 信用代码91330502MA2B3C4D5E")
     assert "13812345678" not in masked and "138****5678" in masked
     assert "MA2B3C" not in masked
+
+
+def test_access_log_lines_are_masked() -> None:
+    import logging
+
+    from knowledge.security import MaskingFilter
+
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s"',
+        ("127.0.0.1", "GET", "/api/bookings/TJ20261208-0001?phone=13912345678"),
+        None,
+    )
+    MaskingFilter().filter(record)
+    line = record.getMessage()
+    assert "13912345678" not in line and "139****5678" in line

@@ -1,0 +1,127 @@
+"""A business books, looks up and cancels an enterprise checkup in chat (real Rasa + actions)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from knowledge import booking
+from knowledge.db import session_scope
+from knowledge.models import Town
+from tests.integration.stack import Stack
+from tests.integration.test_conversation import Chat, flat
+
+pytestmark = pytest.mark.integration
+
+
+def working_day(skip: int = 0) -> dt.date:
+    """A bookable working day (the 1+skip-th after tomorrow), as the action server sees today."""
+    days = booking.working_days(booking.booking_window(dt.date.today()))
+    return days[skip + 1]
+
+
+def typed(day: dt.date) -> str:
+    return f"{day.month}月{day.day}号"
+
+
+def fill_until_date(chat: Chat, town: str) -> None:
+    assert "名称" in flat(chat.say("我们公司想预约一次上门企业体检"))
+    assert "统一社会信用代码" in flat(chat.say("湖州织里测试童装有限公司"))
+    assert "校验位不对" in flat(chat.say("91110000600037341X"))
+    assert "联系人" in flat(chat.say("91110000600037341L"))
+    assert "手机号" in flat(chat.say("王建国"))
+    assert "11位" in flat(chat.say("1381234"))
+    assert "镇（街道）" in flat(chat.say("13812345678"))
+    assert "行业" in flat(chat.say(town))
+    assert "重点检查" in flat(chat.say("童装加工"))
+    assert "哪天" in flat(chat.say("没有"))
+
+
+def test_book_look_up_and_cancel(stack: Stack) -> None:
+    chat = Chat(stack)
+    fill_until_date(chat, "织里")
+    saturday = next(
+        d
+        for d in (dt.date.today() + dt.timedelta(days=n) for n in range(2, 9))
+        if not booking.is_booking_day(d)
+    )
+    assert "不安排上门体检" in flat(chat.say(typed(saturday)))
+    day = working_day()
+    assert "上午还是下午" in flat(chat.say(typed(day)))
+    summary = flat(chat.say("上午"))
+    assert "请核对预约信息" in summary and "织里镇" in summary and "91110000600037341L" in summary
+    # Correct the phone at the summary, then confirm.
+    assert "手机号" in flat(chat.say("电话填错了"))
+    assert "请核对预约信息" in flat(chat.say("13912345678"))
+    done = flat(chat.say("确认"))
+    assert "预约已提交" in done
+    reference = booking.parse_reference(done)
+    assert reference and reference.startswith(f"TJ{day:%Y%m%d}-")
+
+    # Another session looks it up with reference and phone.
+    other = Chat(stack)
+    assert "预约号" in flat(other.say("帮我查一下体检预约"))
+    assert "手机号" in flat(other.say(reference))
+    status = flat(other.say("13912345678"))
+    assert "待工作人员确认" in status and "139****5678" in status
+
+    # The API gives it only to its owner.
+    url = f"{stack.api_url}/api/bookings/{reference}"
+    assert httpx.get(url, params={"phone": "13912345678"}).json()["status"] == "submitted"
+    assert httpx.get(url, params={"phone": "13812345678"}).status_code == 404
+
+    # Cancel in chat.
+    assert "手机号" in flat(other.say(f"取消预约 {reference}"))
+    assert "确认要取消" in flat(other.say("13912345678"))
+    assert "已取消" in flat(other.say("确认"))
+    assert httpx.get(url, params={"phone": "13912345678"}).json()["status"] == "cancelled"
+
+
+def test_full_slot_offers_nearest_free_times(stack: Stack) -> None:
+    day = working_day(2)
+    with session_scope(stack.database_url) as session:
+        town = session.scalar(select(Town).where(Town.name == "八里店镇"))
+        assert town is not None
+        for phone in ("13800000011", "13800000012"):  # the default two places
+            booking.create_booking(
+                session,
+                booking.BookingRequest(
+                    "湖州先到企业",
+                    "91110000600037341L",
+                    "张三",
+                    phone,
+                    town.id,
+                    "餐饮",
+                    "",
+                    day,
+                    "下午",
+                ),
+            )
+    chat = Chat(stack)
+    fill_until_date(chat, "八里店")
+    reply = chat.say(f"{typed(day)}下午")
+    text = flat(reply)
+    assert "已约满" in text
+    options = [b["title"] for m in reply for b in m.get("buttons", [])]
+    assert options and f"{day.month}月{day.day}日" in "".join(options)  # the same day's morning
+    assert "请核对预约信息" in flat(chat.say(options[0]))
+
+
+def test_leaving_the_form(stack: Stack) -> None:
+    chat = Chat(stack)
+    assert "名称" in flat(chat.say("我要预约企业体检"))
+    assert "已退出预约" in flat(chat.say("算了 不约了"))
+    assert "首违不罚" in flat(chat.say("你好"))  # back to normal conversation
+
+
+def test_logs_do_not_hold_phone_numbers_or_credit_codes(stack: Stack) -> None:
+    chat = Chat(stack)
+    chat.say("帮我查下预约 TJ20261208-0001 手机13700001234")
+    for name in stack.processes:
+        log = (stack.logs / f"{name}.log").read_text(errors="replace")
+        assert "13700001234" not in log, name
+        assert "13912345678" not in log, name
+        assert "91110000600037341L" not in log, name
