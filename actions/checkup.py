@@ -408,6 +408,8 @@ def _plain_ask_action(slot: str) -> type[Action]:
             return []
 
     _Ask.__name__ = _Ask.__qualname__ = f"ActionAsk_{slot}"
+    # Module-level names: the action server's worker processes unpickle actions by name.
+    globals()[_Ask.__name__] = _Ask
     return _Ask
 
 

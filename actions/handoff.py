@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import texts
-from actions.answers import find_answer, send_answer, topic_buttons, user_text
+from actions.answers import PENALTY_CUES, find_answer, send_answer, topic_buttons, user_text
 from actions.topics import latest_intent
 from knowledge import repositories
 from knowledge.db import session_scope
@@ -70,6 +70,17 @@ class ActionRequestHuman(Action):
         return []
 
 
+# "我/我们…会被罚吗" is someone asking about their own case, even if it reads like a report.
+FIRST_PERSON = ("我", "本人", "咱")
+OWN_CASE_SCORE = 0.45
+
+
+def _own_case(text: str) -> bool:
+    return any(
+        text.startswith(p) or f"，{p}" in text or f" {p}" in text for p in FIRST_PERSON
+    ) and any(c in text for c in PENALTY_CUES)
+
+
 class ActionReportIssue(Action):
     def name(self) -> str:
         return "action_report_issue"
@@ -80,6 +91,10 @@ class ActionReportIssue(Action):
         text = user_text(tracker.latest_message)
         message = texts.REPORT_ISSUE
         with session_scope() as session:
+            if text and _own_case(text):
+                answer = find_answer(session, text, "no_penalty", min_score=OWN_CASE_SCORE)
+                if answer is not None and answer.kind == "item":
+                    return send_answer(dispatcher, session, answer)
             town = repositories.find_town(session, text=text) if text else None
             if town is not None:
                 message += "\n" + texts.REPORT_ISSUE_TOWN.format(town=town.name)

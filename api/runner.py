@@ -54,6 +54,7 @@ def run_procfile() -> int:
         PYTHONUNBUFFERED="1",
         TF_CPP_MIN_LOG_LEVEL="2",
         SQLALCHEMY_SILENCE_UBER_WARNING="1",
+        RASA_TELEMETRY_ENABLED="false",
     )
     procfile = parse_procfile((PROJECT_ROOT / "Procfile").read_text(encoding="utf-8"))
     manager = Manager(Printer(sys.stdout))

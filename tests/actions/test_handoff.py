@@ -60,3 +60,16 @@ def test_report_names_the_town_mentioned(run: Run) -> None:
     dispatcher, _ = run(ActionReportIssue(), "织里这边有人天天乱倒建筑垃圾", "report_issue")
     text = texts_of(dispatcher)
     assert "12345" in text and "织里镇" in text
+
+
+def test_own_case_mistaken_for_a_report_gets_the_item(run: Run) -> None:
+    dispatcher, events = run(
+        ActionReportIssue(), "我在小区门口电线杆上拉了根绳晒被子 会被罚款吗", "report_issue"
+    )
+    assert cards_of(dispatcher)
+    assert "12345" not in texts_of(dispatcher)
+
+
+def test_report_about_others_stays_a_report(run: Run) -> None:
+    dispatcher, _ = run(ActionReportIssue(), "邻居在电线杆上拉绳晒被子 谁来管管", "report_issue")
+    assert not cards_of(dispatcher) and "12345" in texts_of(dispatcher)
