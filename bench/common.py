@@ -9,9 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from knowledge import migrate
-from knowledge.db import session_scope
-from knowledge.seed import load_seed
+from knowledge.seed import create_seeded_database
 
 BENCH_DIR = Path(__file__).resolve().parent
 DATA_DIR = BENCH_DIR / "data"
@@ -23,9 +21,7 @@ def seeded_db() -> Iterator[str]:
     """A throwaway SQLite database with the schema and the seed knowledge; yields its URL."""
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
-        migrate.upgrade(url)
-        with session_scope(url) as session:
-            load_seed(session)
+        create_seeded_database(url)
         yield url
 
 

@@ -181,3 +181,13 @@ def load_seed(session: Session, data_dir: Path = DATA_DIR) -> SeedReport:
     _upsert(session, report, Topic, "topic", _read("topics.yaml", data_dir)["topics"], _topic)
     session.flush()
     return report
+
+
+def create_seeded_database(url: str) -> None:
+    """Migrate the database at `url` to the latest schema and load the seed knowledge."""
+    from knowledge import migrate
+    from knowledge.db import session_scope
+
+    migrate.upgrade(url)
+    with session_scope(url) as session:
+        load_seed(session)

@@ -10,18 +10,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
-from knowledge import migrate
 from knowledge.db import session_scope
 from knowledge.search import indexes
-from knowledge.seed import load_seed
+from knowledge.seed import create_seeded_database
 from knowledge.settings import get_settings
 
 
 def make_db(path: Path) -> str:
     url = f"sqlite:///{path}"
-    migrate.upgrade(url)
-    with session_scope(url) as session:
-        load_seed(session)
+    create_seeded_database(url)
     return url
 
 

@@ -63,7 +63,7 @@ def test_report_names_the_town_mentioned(run: Run) -> None:
 
 
 def test_own_case_mistaken_for_a_report_gets_the_item(run: Run) -> None:
-    dispatcher, events = run(
+    dispatcher, _events = run(
         ActionReportIssue(), "我在小区门口电线杆上拉了根绳晒被子 会被罚款吗", "report_issue"
     )
     assert cards_of(dispatcher)

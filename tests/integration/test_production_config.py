@@ -10,9 +10,7 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
-from knowledge import migrate
-from knowledge.db import session_scope
-from knowledge.seed import load_seed
+from knowledge.seed import create_seeded_database
 from tests.integration.stack import Stack, model_ready, running_stack
 from tests.integration.test_conversation import Chat, flat
 from tests.services import require_redis, temporary_postgres_database
@@ -26,9 +24,7 @@ def production_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack
         pytest.skip("no trained model for the current data: run `make test`")
     redis_url = require_redis()
     with temporary_postgres_database() as app_url, temporary_postgres_database() as tracker_url:
-        migrate.upgrade(app_url)
-        with session_scope(app_url) as session:
-            load_seed(session)
+        create_seeded_database(app_url)
         workdir: Path = tmp_path_factory.mktemp("prod")
         with running_stack(
             workdir,

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from knowledge import booking, migrate
+from knowledge import booking
 from knowledge.booking import BookingRequest, SlotFull
 from knowledge.db import session_scope
 from knowledge.models import Booking, CheckupSlot, Town
-from knowledge.seed import load_seed
+from knowledge.seed import create_seeded_database
 from tests.services import temporary_postgres_database
 
 TODAY = dt.date(2026, 11, 25)
@@ -83,15 +83,11 @@ def _race(url: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
 @pytest.mark.postgres
 def test_last_slot_on_postgres(monkeypatch: pytest.MonkeyPatch) -> None:
     with temporary_postgres_database() as url:
-        migrate.upgrade(url)
-        with session_scope(url) as session:
-            load_seed(session)
+        create_seeded_database(url)
         assert _race(url, monkeypatch) == ["TJ20261208-0001", "full"]
 
 
 def test_last_slot_on_sqlite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     url = f"sqlite:///{tmp_path / 'race.db'}"
-    migrate.upgrade(url)
-    with session_scope(url) as session:
-        load_seed(session)
+    create_seeded_database(url)
     assert _race(url, monkeypatch) == ["TJ20261208-0001", "full"]
