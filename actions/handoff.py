@@ -13,6 +13,7 @@ from actions.answers import PENALTY_CUES, find_answer, send_answer, topic_button
 from actions.topics import latest_intent
 from knowledge import repositories
 from knowledge.db import session_scope
+from knowledge.text import get_analyzer
 
 # With low NLU confidence, a knowledge-base match this strong still answers the question.
 RESCUE_SCORE = 0.50
@@ -39,7 +40,8 @@ class ActionFallback(Action):
         with session_scope() as session:
             answer = None
             if text and not sure:
-                answer = find_answer(session, text, "general", min_score=RESCUE_SCORE)
+                topic = get_analyzer().topic_of(text) or "general"
+                answer = find_answer(session, text, topic, min_score=RESCUE_SCORE)
                 if answer is not None and answer.kind == "choices":
                     answer = None  # too unsure for a message the NLU could not place either
             if text:

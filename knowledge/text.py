@@ -50,6 +50,7 @@ def search_text(text: str) -> str:
 class Lexicon:
     terms: tuple[str, ...]
     synonyms: dict[str, str] = field(default_factory=dict)  # variant -> canonical
+    topic_terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path = DATA_DIR / "lexicon.yaml") -> Lexicon:
@@ -58,10 +59,19 @@ class Lexicon:
         for canonical, words in (data.get("synonyms") or {}).items():
             for word in words:
                 variants[str(word).lower()] = str(canonical)
-        return cls(terms=tuple(str(t) for t in data.get("terms") or ()), synonyms=variants)
+        topic_terms = {
+            str(topic): tuple(str(t) for t in terms)
+            for topic, terms in (data.get("topic_terms") or {}).items()
+        }
+        return cls(
+            terms=tuple(str(t) for t in data.get("terms") or ()),
+            synonyms=variants,
+            topic_terms=topic_terms,
+        )
 
     def dictionary_words(self) -> list[str]:
         words = set(self.terms) | set(self.synonyms) | set(self.synonyms.values())
+        words |= {t for terms in self.topic_terms.values() for t in terms}
         return sorted(w for w in words if len(w) > 1)
 
 
@@ -82,6 +92,9 @@ class Analyzer:
         self.add_words([*self.lexicon.dictionary_words(), *extra_words])
         self.matcher = PhraseMatcher(self.nlp.vocab)
         self.matcher.add("DOMAIN_TERM", [self.nlp.make_doc(t) for t in self.lexicon.terms])
+        self.topic_matcher = PhraseMatcher(self.nlp.vocab)
+        for topic, terms in self.lexicon.topic_terms.items():
+            self.topic_matcher.add(topic, [self.nlp.make_doc(search_text(t)) for t in terms])
 
     def add_words(self, words: Iterable[str]) -> None:
         """Teach the segmenter domain words (aliases, town names) so they stay whole."""
@@ -123,6 +136,16 @@ class Analyzer:
         with self._lock:
             doc = self.nlp.make_doc(search_text(text))
         return sorted({doc[start:end].text for _, start, end in self.matcher(doc)})
+
+    def topic_of(self, text: str) -> str | None:
+        """The topic whose terms the text mentions most, if any ("犬牌丢了" → dog)."""
+        with self._lock:
+            doc = self.nlp.make_doc(search_text(text))
+        counts: dict[str, int] = {}
+        for match_id, _, _ in self.topic_matcher(doc):
+            label = self.nlp.vocab.strings[match_id]
+            counts[label] = counts.get(label, 0) + 1
+        return max(counts, key=lambda t: counts[t]) if counts else None
 
 
 def char_ngrams(text: str, sizes: tuple[int, ...] = (2,)) -> list[str]:

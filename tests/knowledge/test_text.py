@@ -23,6 +23,13 @@ def test_domain_terms_are_matched() -> None:
     assert get_analyzer().domain_terms("首违不罚和外摆") == ["外摆", "首违不罚"]
 
 
+def test_topic_of_a_message() -> None:
+    analyzer = get_analyzer()
+    assert analyzer.topic_of("犬牌丢了要补办吗") == "dog"
+    assert analyzer.topic_of("信用中国上还挂着处罚") == "credit_repair"
+    assert analyzer.topic_of("今天天气不错") is None
+
+
 def test_personal_data_is_masked() -> None:
     masked = mask_personal_data("电话13812345678 信用代码91330502MA2B3C4D5E")
     assert "13812345678" not in masked and "138****5678" in masked
