@@ -65,7 +65,8 @@ class Answer:
     # Other items worth offering: the runners-up of an item answer, or for a FAQ answer the
     # item that matches the described behaviour.
     alternatives: list[NoPenaltyItem] = field(default_factory=list)
-    # When no single answer is sure enough: the questions or behaviours the user may mean.
+    # "choices": the questions or behaviours the user may mean (no answer sure enough);
+    # "faq": runners-up nearly as good as the answer.
     choices: list[FaqEntry | NoPenaltyItem] = field(default_factory=list)
 
 
@@ -123,10 +124,11 @@ def find_answer(
         return Answer("item", topic, item=item, score=hit.score, alternatives=others)
     assert best_faq is not None
     faq, hit = best_faq
-    runner_up = faq_score(faqs[1]) if len(faqs) > 1 else 0.0
-    if hit.score < FAQ_SURE or faq_score(best_faq) - runner_up < FAQ_MARGIN:
+    if hit.score < FAQ_SURE:
         return Answer("choices", topic, score=hit.score, choices=[f for f, _ in faqs[:3]])
-    return Answer("faq", faq.topic, faq=faq, score=hit.score, alternatives=related)
+    # Runners-up nearly as good are offered first under the answer ("您是不是想问").
+    close = [pair[0] for pair in faqs[1:3] if faq_score(best_faq) - faq_score(pair) < FAQ_MARGIN]
+    return Answer("faq", faq.topic, faq=faq, score=hit.score, alternatives=related, choices=close)
 
 
 # --------------------------------------------------------------------------- replies
@@ -193,15 +195,24 @@ def send_faq(
     session: Session,
     faq: FaqEntry,
     items: list[NoPenaltyItem] | None = None,
+    close: list[FaqEntry] | None = None,
 ) -> None:
+    """The answer with its source; then close runners-up, the matching item and the related
+    questions as buttons (at most four)."""
     dispatcher.utter_message(text="\n".join(p for p in (faq.answer, cite(faq.source)) if p))
-    related = repositories.get_faqs(session, keys=[k for k in faq.related if k != faq.key])
-    buttons = [
+    shown = {faq.key}
+    buttons = []
+    for other in close or []:
+        shown.add(other.key)
+        buttons += faq_buttons([other])
+    buttons += [
         {"title": _short(texts.RELATED_ITEM.format(behavior=i.behavior)), "payload": i.behavior}
         for i in items or []
-    ] + faq_buttons(related[:3])
+    ]
+    related = repositories.get_faqs(session, keys=[k for k in faq.related if k not in shown])
+    buttons += faq_buttons(related)
     if buttons:
-        dispatcher.utter_message(text=texts.SUGGEST_TITLE, buttons=buttons)
+        dispatcher.utter_message(text=texts.SUGGEST_TITLE, buttons=buttons[:4])
 
 
 def overview_text(topic: Topic) -> str:
@@ -223,7 +234,8 @@ def send_answer(
         send_item(dispatcher, answer.item, answer.alternatives)
         events += [SlotSet("last_item_id", str(answer.item.id)), SlotSet("last_faq_key", None)]
     elif answer.kind == "faq" and answer.faq is not None:
-        send_faq(dispatcher, session, answer.faq, answer.alternatives)
+        close = [c for c in answer.choices if isinstance(c, FaqEntry)]
+        send_faq(dispatcher, session, answer.faq, answer.alternatives, close)
         events += [SlotSet("last_faq_key", answer.faq.key)]
     elif answer.kind == "choices":
         send_choices(dispatcher, session, answer)

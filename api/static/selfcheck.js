@@ -7,6 +7,7 @@
   var summary = document.getElementById("summary");
   var input = document.getElementById("q");
   var current = "";
+  var latest = 0;  // only the newest request may fill the list (answers can arrive out of order)
 
   function el(tag, cls, text) {
     var n = document.createElement(tag);
@@ -60,14 +61,18 @@
   function load(params, title) {
     var qs = new URLSearchParams(params);
     qs.set("limit", "100");
+    var ticket = ++latest;
     summary.textContent = "加载中…";
     fetch("/api/items?" + qs.toString())
       .then(function (r) { return r.json().then(function (d) { return { ok: r.ok, d: d }; }); })
       .then(function (r) {
+        if (ticket !== latest) return;
         if (!r.ok) { render({ items: [], message: r.d.detail || "查询失败，请稍后再试" }, title); return; }
         render(r.d, title);
       })
-      .catch(function () { render({ items: [], message: "网络不太好，请检查网络后重试" }, title); });
+      .catch(function () {
+        if (ticket === latest) render({ items: [], message: "网络不太好，请检查网络后重试" }, title);
+      });
   }
 
   function selectType(name, button) {

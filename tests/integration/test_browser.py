@@ -64,8 +64,9 @@ def test_chat_page_on_a_phone(stack: Stack, browser) -> None:  # type: ignore[no
 def test_selfcheck_page(stack: Stack, browser) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page()
     page.goto(f"{stack.api_url}/selfcheck")
+    page.locator("#types button").first.wait_for(timeout=30000)
     page.get_by_role("button", name="养犬户", exact=False).click()
-    page.locator(".item").first.wait_for(timeout=30000)
+    page.locator("#summary", has_text="养犬户：共").wait_for(timeout=30000)
     assert page.locator(".item").count() >= 10
     assert "湖州市养犬管理规定" in page.locator("#list").inner_text()
     page.fill("#q", "门口摆桌子")
