@@ -42,5 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-install_log_masking("uvicorn.access", "uvicorn.error", "api", "httpx")
+install_log_masking("uvicorn.access", "uvicorn.error", "api")
+# httpx would log every health probe, and the Rasa status URL carries the API token.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 app = create_app()

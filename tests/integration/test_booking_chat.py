@@ -125,3 +125,8 @@ def test_logs_do_not_hold_phone_numbers_or_credit_codes(stack: Stack) -> None:
         assert "13700001234" not in log, name
         assert "13912345678" not in log, name
         assert "91110000600037341L" not in log, name
+
+
+def test_rasa_token_is_not_logged(stack: Stack) -> None:
+    httpx.get(f"{stack.api_url}/healthz", timeout=30)
+    assert "test-token" not in (stack.logs / "api.log").read_text(errors="replace")
