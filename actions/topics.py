@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import logging
 from abc import ABC, abstractmethod
-from typing import Any, ClassVar
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -13,9 +12,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answers import find_answer, send_answer, send_overview, user_text
 from knowledge import repositories
 from knowledge.db import session_scope
-from knowledge.search import warm_up
-
-log = logging.getLogger(__name__)
 
 
 def latest_intent(tracker: Tracker) -> tuple[str | None, float | None]:
@@ -28,18 +24,6 @@ class TopicAction(Action, ABC):
 
     topic: str
     with_items: bool = True
-    _warmed: ClassVar[bool] = False
-
-    def __init__(self) -> None:
-        # The action server creates its actions once at start-up: build the search indexes
-        # then, so that the first question does not wait for them.
-        if not TopicAction._warmed:
-            TopicAction._warmed = True
-            try:
-                with session_scope() as session:
-                    warm_up(session)
-            except Exception:  # no database yet: the first question builds them instead
-                log.warning("search warm-up skipped", exc_info=True)
 
     @abstractmethod
     def name(self) -> str: ...
