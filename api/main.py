@@ -15,6 +15,8 @@ from api.limits import limiter
 from api.rasa_client import RasaClient
 from api.routes import bookings, chat, health, items, pages
 from api.routes.pages import STATIC_DIR
+from knowledge.db import session_scope
+from knowledge.search import warm_up
 from knowledge.security import install_log_masking
 from knowledge.settings import Settings, get_settings
 
@@ -27,6 +29,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.rasa = RasaClient(
             settings.rasa_url, settings.resolved_rasa_token(), settings.rasa_timeout
         )
+        _warm_up(settings.database_url)
         yield
         await app.state.rasa.close()
 
@@ -39,6 +42,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     mount_admin(app, settings.database_url, settings.resolved_secret_key())
     return app
+
+
+def _warm_up(database_url: str) -> None:
+    """Build the search indexes at start-up, so the first self-check search does not wait.
+    (The action server builds its own on its first question: warming it before Sanic forks
+    its worker would break Sanic's process start.)"""
+    try:
+        with session_scope(database_url) as session:
+            warm_up(session)
+    except Exception:  # a missing database is reported by /healthz, not by a crash here
+        logging.getLogger(__name__).warning("search warm-up skipped", exc_info=True)
 
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

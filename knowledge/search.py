@@ -261,3 +261,9 @@ def search_faqs(
         if faq is not None:
             results.append((faq, hit))
     return results
+
+
+def warm_up(session: Session) -> None:
+    """Load the segmenter and build both indexes now, so the first user does not wait."""
+    search_items(session, "预热")
+    search_faqs(session, "预热")
