@@ -3,14 +3,18 @@ demand), wired in through DATABASE_URL exactly as the real processes are."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from knowledge import booking
 from knowledge.db import session_scope
+from knowledge.models import Booking, Town
 from knowledge.search import indexes
 from knowledge.seed import create_seeded_database
 from knowledge.settings import get_settings
@@ -64,3 +68,34 @@ def session(db_url: str) -> Iterator[Session]:
 def fresh_session(fresh_db_url: str) -> Iterator[Session]:
     with session_scope(fresh_db_url) as s:
         yield s
+
+
+def add_booking(
+    url: str,
+    *,
+    town: str = "织里镇",
+    phone: str = "13812345678",
+    day: dt.date = dt.date(2026, 12, 8),
+    half_day: str = "上午",
+    company: str = "湖州测试有限公司",
+    today: dt.date | None = dt.date(2026, 11, 25),
+) -> Booking:
+    """Store a checkup booking the way the chat does (capacity and reference included)."""
+    with session_scope(url) as session:
+        found = session.scalar(select(Town).where(Town.name == town))
+        assert found is not None
+        return booking.create_booking(
+            session,
+            booking.BookingRequest(
+                company_name=company,
+                uscc="91110000600037341L",
+                contact_name="王建国",
+                phone=phone,
+                town_id=found.id,
+                industry="餐饮",
+                needs="",
+                date=day,
+                half_day=half_day,
+            ),
+            today=today,
+        )

@@ -19,6 +19,7 @@ from knowledge.models import Booking, FaqEntry, NoPenaltyItem, StaffUser, Town
 from knowledge.security import hash_password
 from knowledge.settings import Settings
 from tests.api.conftest import FakeRasa
+from tests.conftest import add_booking
 
 
 def _add_staff(url: str, name: str, role: str) -> None:
@@ -54,25 +55,7 @@ def test_console_requires_login(console: TestClient) -> None:
 
 
 def _booking(url: str) -> int:
-    with session_scope(url) as session:
-        town = session.scalar(select(Town).where(Town.name == "织里镇"))
-        assert town is not None
-        made = booking.create_booking(
-            session,
-            booking.BookingRequest(
-                "湖州测试有限公司",
-                "91110000600037341L",
-                "王建国",
-                "13812345678",
-                town.id,
-                "童装加工",
-                "",
-                dt.date(2026, 12, 8),
-                "上午",
-            ),
-            today=dt.date(2026, 11, 25),
-        )
-        return made.id
+    return add_booking(url).id
 
 
 def test_staff_move_a_booking_through_its_statuses(console: TestClient, fresh_db_url: str) -> None:

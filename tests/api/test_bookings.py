@@ -2,43 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
 
 from api.deps import get_rasa
 from api.limits import limiter
 from api.main import create_app
 from knowledge import booking
 from knowledge.db import session_scope
-from knowledge.models import Town
 from knowledge.settings import Settings
 from tests.api.conftest import FakeRasa
+from tests.conftest import add_booking
 
 
 @pytest.fixture
 def owner_booking(fresh_db_url: str) -> str:
-    with session_scope(fresh_db_url) as session:
-        town = session.scalar(select(Town).where(Town.name == "月河街道"))
-        assert town is not None
-        made = booking.create_booking(
-            session,
-            booking.BookingRequest(
-                company_name="湖州月河测试餐饮店",
-                uscc="91110000600037341L",
-                contact_name="李女士",
-                phone="13912345678",
-                town_id=town.id,
-                industry="餐饮",
-                needs="",
-                date=dt.date(2026, 12, 8),
-                half_day="下午",
-            ),
-            today=dt.date(2026, 11, 25),
-        )
-        return made.reference
+    made = add_booking(fresh_db_url, town="月河街道", phone="13912345678", half_day="下午")
+    return made.reference
 
 
 @pytest.fixture

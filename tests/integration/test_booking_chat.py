@@ -6,11 +6,9 @@ import datetime as dt
 
 import httpx
 import pytest
-from sqlalchemy import select
 
 from knowledge import booking
-from knowledge.db import session_scope
-from knowledge.models import Town
+from tests.conftest import add_booking
 from tests.integration.stack import Stack
 from tests.integration.test_conversation import Chat, flat
 
@@ -82,24 +80,10 @@ def test_book_look_up_and_cancel(stack: Stack) -> None:
 
 def test_full_slot_offers_nearest_free_times(stack: Stack) -> None:
     day = working_day(2)
-    with session_scope(stack.database_url) as session:
-        town = session.scalar(select(Town).where(Town.name == "八里店镇"))
-        assert town is not None
-        for phone in ("13800000011", "13800000012"):  # the default two places
-            booking.create_booking(
-                session,
-                booking.BookingRequest(
-                    "湖州先到企业",
-                    "91110000600037341L",
-                    "张三",
-                    phone,
-                    town.id,
-                    "餐饮",
-                    "",
-                    day,
-                    "下午",
-                ),
-            )
+    for phone in ("13800000011", "13800000012"):  # the default two places
+        add_booking(
+            stack.database_url, town="八里店镇", phone=phone, day=day, half_day="下午", today=None
+        )
     chat = Chat(stack)
     fill_until_date(chat, "八里店")
     reply = chat.say(f"{typed(day)}下午")
