@@ -59,7 +59,6 @@ nlu-export: db
 	$(WXBOT) nlu export
 
 run: setup db train
-	$(WXBOT) bot endpoints
 	$(WXBOT) serve
 
 test: setup

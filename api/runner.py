@@ -12,6 +12,7 @@ from honcho.environ import parse_procfile
 from honcho.manager import Manager
 from honcho.printer import Printer
 
+from knowledge.rasa_endpoints import write_endpoints
 from knowledge.settings import PROJECT_ROOT, get_settings
 
 READY_TIMEOUT = 300  # seconds; Rasa loads TensorFlow and the model
@@ -46,6 +47,8 @@ def _wait_until_healthy(base_url: str, manager: Manager) -> None:
 
 def run_procfile() -> int:
     settings = get_settings()
+    # Rasa reads its stores from this file: always write it from the current settings.
+    write_endpoints(PROJECT_ROOT / "var" / "endpoints.yml", settings)
     env = dict(os.environ)
     env.update(
         RASA_TOKEN=settings.resolved_rasa_token(),
