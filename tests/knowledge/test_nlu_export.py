@@ -39,3 +39,12 @@ def test_staff_phrasings_become_training_examples(fresh_session: Session, tmp_pa
     town = next(b for b in data["nlu"] if b.get("lookup") == "town")
     assert "织里" in town["examples"]
     assert "首违不罚" in (bot / "dictionary/userdict.txt").read_text(encoding="utf-8")
+
+
+def test_how_to_report_phrasings_train_the_report_intent(session: Session, tmp_path: Path) -> None:
+    bot = _copy_bot(tmp_path)
+    export_nlu(session, bot)
+    data = yaml.safe_load((bot / "data/nlu/generated.yml").read_text(encoding="utf-8"))
+    examples = {b["intent"]: b["examples"] for b in data["nlu"] if "intent" in b}
+    assert "小区有人遛狗不牵绳怎么投诉" in examples["report_issue"]
+    assert "小区有人遛狗不牵绳怎么投诉" not in examples["ask_pet_registration"]
