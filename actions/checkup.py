@@ -131,6 +131,30 @@ QUESTION_MARKERS = (
 )
 
 
+# Words about a booking already made: "查一下", "进度", "审核了吗", a reference number.
+EXISTING_BOOKING_WORDS = (
+    "查一下",
+    "查查",
+    "查询",
+    "帮我查",
+    "进度",
+    "状态",
+    "审核",
+    "约好的",
+    "我约的",
+    "约了的",
+    "取消",
+    "撤销",
+    "改期",
+)
+
+
+def about_existing_booking(text: str) -> bool:
+    return booking.parse_reference(text) is not None or any(
+        w in text for w in EXISTING_BOOKING_WORDS
+    )
+
+
 def _today() -> dt.date:
     return dt.date.today()
 
@@ -244,6 +268,12 @@ class ActionCheckupIntro(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         text = user_text(tracker.latest_message)
+        if text and about_existing_booking(text):
+            # "查一下我的体检预约" may be read as a new booking: ask rather than start a form.
+            dispatcher.utter_message(
+                text=T.EXISTING_OR_NEW, buttons=_buttons(T.EXISTING_OR_NEW_BUTTONS)
+            )
+            return [SlotSet("checkup_mode", "info")]
         wants_booking = not text or any(v in text for v in BOOKING_VERBS)
         if text and not wants_booking and any(q in text for q in QUESTION_MARKERS):
             with session_scope() as session:

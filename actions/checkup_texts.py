@@ -4,6 +4,12 @@ from __future__ import annotations
 
 START_BOOKING = "好的，我来帮您预约企业体检，需要填写几项信息（随时回复“算了”可以退出）。"
 BOOK_BUTTON = ("我要预约体检", "/book_checkup")
+EXISTING_OR_NEW = "您是想查询或取消已经提交的体检预约，还是新预约一次？"
+EXISTING_OR_NEW_BUTTONS = (
+    ("查询已有预约", "/query_booking"),
+    ("取消已有预约", "/cancel_booking"),
+    ("新预约体检", "/book_checkup"),
+)
 OFFER_BOOKING = "需要的话，我现在就可以帮您预约："
 # The plain questions of the forms, by slot.
 ASK = {

@@ -288,3 +288,13 @@ def test_query_needs_no_cancel_confirmation(domain: dict[str, Any]) -> None:
         )
     )
     assert slots == ["lookup_reference", "lookup_phone"]
+
+
+def test_a_lookup_read_as_a_new_booking_is_clarified() -> None:
+    dispatcher, events = run_action(
+        checkup.ActionCheckupIntro(), {}, "帮我查一下体检预约的进度", "book_checkup"
+    )
+    assert "查询已有预约" in buttons(dispatcher)
+    assert {"event": "slot", "name": "checkup_mode", "value": "info"} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events
+    ]
