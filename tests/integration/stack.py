@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -42,9 +44,7 @@ class Stack:
         return "\n".join(text.splitlines()[-lines:])
 
     def stop(self, name: str) -> None:
-        process = self.processes[name]
-        process.terminate()
-        process.wait(timeout=30)
+        _stop_group(self.processes[name])
 
 
 def model_ready() -> bool:
@@ -147,15 +147,22 @@ def running_stack(
         yield stack
     finally:
         for process in processes.values():
-            if process.poll() is None:
-                process.terminate()
-        for process in processes.values():
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            _stop_group(process)
         for handle in handles:
             handle.close()
+
+
+def _stop_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the process and everything it started; SIGKILL what is left after 30 s."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=30)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
 
 
 def _wait_healthy(stack: Stack) -> None:
