@@ -133,7 +133,13 @@ def running_stack(
             handle = (workdir / f"{name}.log").open("wb")
             handles.append(handle)
             processes[name] = subprocess.Popen(
-                cmd, cwd=cwd, env=env, stdout=handle, stderr=subprocess.STDOUT
+                cmd,
+                cwd=cwd,
+                env=env,
+                stdout=handle,
+                stderr=subprocess.STDOUT,
+                # own process group, so stopping it also stops the workers it forks
+                start_new_session=True,
             )
         stack = Stack(
             api_url=f"http://127.0.0.1:{api_port}",
