@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from actions import texts
 from knowledge import repositories
 from knowledge.models import ORIGIN_OFFICIAL, FaqEntry, NoPenaltyItem, Topic
-from knowledge.search import Hit, search_faqs, search_items
-from knowledge.text import clean_text
+from knowledge.search import Hit, faq_topics_named, search_faqs, search_items
+from knowledge.text import clean_text, search_text
 
 # A FAQ phrasing matched this closely is the question itself (e.g. a 猜你想问 button).
 EXACT_FAQ = 0.9
@@ -47,6 +47,9 @@ ITEM_SURE = 0.42
 FAQ_SURE = 0.35
 FAQ_MARGIN = 0.04
 BUTTON_TITLE_MAX = 24
+# A question this short that names no topic of its own ("要几天能下来", "去哪里办") is read in
+# the topic of the conversation so far.
+CONTEXT_MAX_CHARS = 20
 
 # Item domains that belong to a topic (for the topic bonus).
 TOPIC_ITEM_DOMAINS: dict[str, tuple[str, ...]] = {
@@ -76,8 +79,19 @@ def user_text(tracker_message: dict[str, Any]) -> str:
     return "" if text.startswith("/") else text
 
 
-def _item_in_topic(item: NoPenaltyItem, topic: str) -> bool:
+def item_in_topic(item: NoPenaltyItem, topic: str) -> bool:
     return any(d in item.domain for d in TOPIC_ITEM_DOMAINS.get(topic, ()))
+
+
+def context_topic(session: Session, text: str, last_topic: str | None) -> str | None:
+    """The conversation's topic, when the message is a short question that does not name
+    another one: "怎么办狗证" then "要几天能下来" asks how long the dog licence takes."""
+    if not text or not last_topic or last_topic == "general":
+        return None
+    if len(search_text(text)) > CONTEXT_MAX_CHARS:
+        return None
+    named = faq_topics_named(session, text)
+    return last_topic if not named or named == {last_topic} else None
 
 
 def find_answer(
@@ -87,19 +101,27 @@ def find_answer(
     *,
     with_items: bool = True,
     min_score: float | None = None,
+    context: str | None = None,
 ) -> Answer | None:
     """The best FAQ entry or no-penalty item for the text; a short list of candidates when
-    none is sure enough; None when nothing fits."""
+    none is sure enough; None when nothing fits. With a conversation topic (`context`), a
+    sure answer within that topic comes first."""
     if not text:
         return None
     kwargs = {} if min_score is None else {"min_score": min_score}
+    if context:
+        in_context = search_faqs(session, text, topic=context, limit=3, **kwargs)
+        if in_context and in_context[0][1].score >= max(FAQ_SURE, min_score or 0.0):
+            faq, hit = in_context[0]
+            close = [f for f, h in in_context[1:3] if hit.score - h.score < FAQ_MARGIN]
+            return Answer("faq", faq.topic, faq=faq, score=hit.score, choices=close)
     cue = PENALTY_BONUS if any(c in text for c in PENALTY_CUES) else 0.0
 
     def faq_score(pair: tuple[FaqEntry, Hit]) -> float:
         return pair[1].score + (TOPIC_BONUS if pair[0].topic == topic else 0.0)
 
     def item_score(pair: tuple[NoPenaltyItem, Hit]) -> float:
-        bonus = TOPIC_BONUS if topic == "no_penalty" or _item_in_topic(pair[0], topic) else 0
+        bonus = TOPIC_BONUS if topic == "no_penalty" or item_in_topic(pair[0], topic) else 0
         return pair[1].score + bonus + cue
 
     faqs = sorted(search_faqs(session, text, limit=5, **kwargs), key=faq_score, reverse=True)

@@ -10,7 +10,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions import texts
-from actions.answers import cite, send_faq, user_text
+from actions.answers import (
+    cite,
+    context_topic,
+    find_answer,
+    item_in_topic,
+    send_answer,
+    send_faq,
+    user_text,
+)
 from actions.topics import latest_intent
 from knowledge import repositories
 from knowledge.db import session_scope
@@ -21,6 +29,8 @@ from knowledge.search import search_items
 REPEAT_FAQ_KEY = "no-penalty-second-violation"
 # A behaviour named in the follow-up itself ("狗没拴绳罚多少") must match at least this well.
 NAMED_BEHAVIOUR_SCORE = 0.45
+# "多少钱" after "怎么办狗证" asks what the licence costs, not what the fine is.
+FINE_WORDS = ("罚",)
 
 
 def _context(
@@ -40,9 +50,10 @@ def _context(
     faq = repositories.get_faq(session, key=key) if key else None
     if faq is not None and text:
         # "怎么办狗证" then "不办罚多少": the FAQ question plus the follow-up names the behaviour.
-        hits = search_items(session, f"{faq.question} {text}", limit=1)
-        if hits:
-            return hits[0][0], faq
+        # Only an item of the FAQ's own topic: a general question ("车停人行道罚多少") has none.
+        for item, _ in search_items(session, f"{faq.question} {text}", limit=3):
+            if item_in_topic(item, faq.topic):
+                return item, faq
     return None, faq
 
 
@@ -56,6 +67,11 @@ class ActionFollowUp(Action):
         intent, _ = latest_intent(tracker)
         text = user_text(tracker.latest_message)
         with session_scope() as session:
+            if intent == "ask_fine" and not any(w in text for w in FINE_WORDS):
+                context = context_topic(session, text, tracker.get_slot("last_topic"))
+                answer = find_answer(session, text, context, context=context) if context else None
+                if answer is not None and answer.kind == "faq" and answer.topic == context:
+                    return send_answer(dispatcher, session, answer)
             item, faq = _context(session, tracker, text)
             if intent == "ask_repeat_violation":
                 repeat = repositories.get_faq(session, key=REPEAT_FAQ_KEY)

@@ -9,7 +9,14 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import texts
-from actions.answers import PENALTY_CUES, find_answer, send_answer, topic_buttons, user_text
+from actions.answers import (
+    PENALTY_CUES,
+    context_topic,
+    find_answer,
+    send_answer,
+    topic_buttons,
+    user_text,
+)
 from actions.topics import latest_intent
 from knowledge import repositories
 from knowledge.db import session_scope
@@ -39,11 +46,16 @@ class ActionFallback(Action):
         sure = intent == "out_of_scope" and (confidence or 0) >= SURE_OUT_OF_SCOPE
         with session_scope() as session:
             answer = None
-            if text and not sure:
-                topic = get_analyzer().topic_of(text) or "general"
-                answer = find_answer(session, text, topic, min_score=RESCUE_SCORE)
+            # "去哪里办" right after a dog question reads as out of scope on its own; in the
+            # conversation it is a question about the dog licence.
+            context = context_topic(session, text, tracker.get_slot("last_topic"))
+            if text and (context or not sure):
+                topic = get_analyzer().topic_of(text) or context or "general"
+                answer = find_answer(session, text, topic, min_score=RESCUE_SCORE, context=context)
                 if answer is not None and answer.kind == "choices":
                     answer = None  # too unsure for a message the NLU could not place either
+                if answer is not None and sure and answer.topic != context:
+                    answer = None  # out of scope, unless it continues the conversation's topic
             if text:
                 repositories.record_unanswered(
                     session,

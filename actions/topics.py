@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import find_answer, send_answer, send_overview, user_text
+from actions.answers import context_topic, find_answer, send_answer, send_overview, user_text
 from knowledge import repositories
 from knowledge.db import session_scope
 
@@ -34,7 +34,10 @@ class TopicAction(Action, ABC):
         text = user_text(tracker.latest_message)
         intent, confidence = latest_intent(tracker)
         with session_scope() as session:
-            answer = find_answer(session, text, self.topic, with_items=self.with_items)
+            context = context_topic(session, text, tracker.get_slot("last_topic"))
+            answer = find_answer(
+                session, text, self.topic, with_items=self.with_items, context=context
+            )
             if answer is not None:
                 if answer.kind == "choices":
                     # Candidates only: worth a look by staff (a missing FAQ or phrasing).

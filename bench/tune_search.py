@@ -15,7 +15,16 @@ import itertools
 from bench.common import load_queries, ref_code, seeded_db
 from knowledge import repositories
 from knowledge.db import session_scope
-from knowledge.search import HybridIndex, SearchDoc, _item_docs
+from knowledge.search import (
+    MIN_SCORE,
+    W_BM25,
+    W_CHARS,
+    W_COVERAGE,
+    W_NGRAM,
+    HybridIndex,
+    SearchDoc,
+    _item_docs,
+)
 
 FOLDS = 4
 
@@ -33,7 +42,7 @@ def _rank(signals, weights, keys):  # type: ignore[no-untyped-def]
 
 def main() -> None:
     with seeded_db() as url, session_scope(url) as session:
-        items = HybridIndex(_item_docs(session))
+        items = HybridIndex(_item_docs(session), question_words=False)
         item_keys = [d.key for d in items.docs]
         code_of = {i.id: i.code for i in repositories.active_items(session)}
         dev = load_queries("search_dev.yaml")
@@ -101,8 +110,13 @@ def main() -> None:
             )
     results.sort(reverse=True)
     print("total  weights(cov,chars,ngram,bm25) thr  item@1 item@3 none_ok faq@1")
-    for total, weights, thr, t1, t3, none_ok, f1 in results[:15]:
-        print(f"{total:.3f}  {weights}  {thr:.2f}  {t1:.3f}  {t3:.3f}  {none_ok:.3f}  {f1:.3f}")
+    current = ((W_COVERAGE, W_CHARS, W_NGRAM, W_BM25), MIN_SCORE)
+    rows = results[:15] + [r for r in results if (r[1], r[2]) == current][:1]
+    for i, (total, weights, thr, t1, t3, none_ok, f1) in enumerate(rows):
+        label = "  <- current settings" if i == len(rows) - 1 and i >= 15 else ""
+        print(
+            f"{total:.3f}  {weights}  {thr:.2f}  {t1:.3f}  {t3:.3f}  {none_ok:.3f}  {f1:.3f}{label}"
+        )
 
 
 if __name__ == "__main__":

@@ -38,6 +38,10 @@ W_NGRAM = 0.50
 W_BM25 = 0.10
 MIN_SCORE = 0.28
 UNKNOWN_WEIGHT = 0.25
+# A word "names" a group (a FAQ topic, an item domain) when at least this share of the
+# documents that contain it belong to that group: "狗证" names dog, "多久" and "办" name
+# nothing.
+ANCHOR_SHARE = 0.75
 
 
 @dataclass(frozen=True)
@@ -65,21 +69,32 @@ class _Prepared:
 
 
 class HybridIndex:
-    def __init__(self, docs: Sequence[SearchDoc], analyzer: Analyzer | None = None) -> None:
+    def __init__(
+        self,
+        docs: Sequence[SearchDoc],
+        analyzer: Analyzer | None = None,
+        *,
+        question_words: bool = True,
+    ) -> None:
+        """`question_words`: whether 哪里/多少/谁 count (for questions, not for behaviours)."""
         self.analyzer = analyzer or get_analyzer()
+        self._questions = question_words
         self.docs = list(docs)
         corpus: list[list[str]] = []
         self._prepared: list[_Prepared] = []
         df: Counter[str] = Counter()
         char_df: Counter[str] = Counter()
+        self._word_groups: dict[str, Counter[str]] = {}
         for doc in self.docs:
-            tokens = self.analyzer.search_words(doc.text)
+            tokens = self._search_words(doc.text)
             grams = []
             for phrasing in doc.phrasings:
-                tokens += self.analyzer.search_words(phrasing)
-                grams.append(Counter(char_ngrams("".join(self.analyzer.content_words(phrasing)))))
+                tokens += self._search_words(phrasing)
+                grams.append(Counter(char_ngrams("".join(self._content_words(phrasing)))))
             corpus.append(tokens or ["_"])
             df.update(set(tokens))
+            for word in set(tokens):
+                self._word_groups.setdefault(word, Counter())[doc.group] += 1
             chars = set("".join(tokens))
             char_df.update(chars)
             self._prepared.append(_Prepared(words=set(tokens), chars=chars, phrasing_grams=grams))
@@ -92,11 +107,30 @@ class HybridIndex:
             self._bm25.index(corpus, show_progress=False)
         self._vocab = set(df)
 
+    def _content_words(self, text: str) -> list[str]:
+        return self.analyzer.content_words(text, questions=self._questions)
+
+    def _search_words(self, text: str) -> list[str]:
+        return self.analyzer.search_words(text, questions=self._questions)
+
+    def named_groups(self, query: str) -> set[str]:
+        """The groups the query's words point to on their own ("狗证多久" → {dog});
+        empty for a question that could belong anywhere ("要几天能下来")."""
+        named = set()
+        for word in set(self._content_words(query)):
+            groups = self._word_groups.get(word)
+            if not groups:
+                continue
+            group, count = groups.most_common(1)[0]
+            if group and count / sum(groups.values()) >= ANCHOR_SHARE:
+                named.add(group)
+        return named
+
     def signals(self, query: str) -> list[tuple[float, float, float, float]]:
         """(word coverage, character coverage, n-gram, BM25) of the query for every
         document, in document order."""
-        content = self.analyzer.content_words(query)
-        q_words = self.analyzer.search_words(query)
+        content = self._content_words(query)
+        q_words = self._search_words(query)
         q_grams = Counter(char_ngrams("".join(content)))
         if not self.docs or not q_words:
             return [(0.0, 0.0, 0.0, 0.0)] * len(self.docs)
@@ -200,12 +234,17 @@ class _KnowledgeIndexes:
         self._cache: dict[str, tuple[Hashable, HybridIndex]] = {}
 
     def get(
-        self, name: str, version: Hashable, build: Callable[[], list[SearchDoc]]
+        self,
+        name: str,
+        version: Hashable,
+        build: Callable[[], list[SearchDoc]],
+        *,
+        question_words: bool = True,
     ) -> HybridIndex:
         with self._lock:
             cached = self._cache.get(name)
             if cached is None or cached[0] != version:
-                cached = (version, HybridIndex(build()))
+                cached = (version, HybridIndex(build(), question_words=question_words))
                 self._cache[name] = cached
             return cached[1]
 
@@ -227,7 +266,7 @@ def search_items(
     min_score: float = MIN_SCORE,
 ) -> list[tuple[NoPenaltyItem, Hit]]:
     version = (str(session.get_bind().url), *repositories.items_version(session))
-    index = indexes.get("items", version, lambda: _item_docs(session))
+    index = indexes.get("items", version, lambda: _item_docs(session), question_words=False)
     hits = index.search(query, limit=max(limit * 4, 20), min_score=min_score)
     results: list[tuple[NoPenaltyItem, Hit]] = []
     for hit in hits:
@@ -261,6 +300,12 @@ def search_faqs(
         if faq is not None:
             results.append((faq, hit))
     return results
+
+
+def faq_topics_named(session: Session, query: str) -> set[str]:
+    """The FAQ topics the query's own words point to (see HybridIndex.named_groups)."""
+    version = (str(session.get_bind().url), *repositories.faqs_version(session))
+    return indexes.get("faqs", version, lambda: _faq_docs(session)).named_groups(query)
 
 
 def warm_up(session: Session) -> None:

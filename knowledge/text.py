@@ -29,7 +29,12 @@ _KEEP_CATEGORIES = ("L", "N")
 # Stop words of spaCy's Chinese list that still matter for this domain's search.
 # Longer "terms" are phrases, not words: jieba should still split them.
 MAX_TERM_LENGTH = 6
-_KEEP_WORDS = frozenset({"第一次", "第二次", "首次", "初次", "再次", "罚", "不罚"})
+# Question words tell "where" from "how much" from "who" (哪里办 / 多少钱 / 找谁): they matter
+# for matching questions, not for matching a described behaviour.
+QUESTION_WORDS = frozenset({"哪里", "多少", "谁", "几"})
+_KEEP_WORDS = frozenset({"第一次", "第二次", "首次", "初次", "再次", "罚", "不罚"}) | QUESTION_WORDS
+# Spellings of one question word, so "去哪申请" meets "去哪里申请".
+_QUESTION_WORDS = {"哪": "哪里", "哪儿": "哪里", "在哪": "哪里", "哪里": "哪里"}
 
 
 def clean_text(text: str) -> str:
@@ -111,23 +116,33 @@ class Analyzer:
             return []
         with self._lock:  # jieba's lazy init and add_word are not thread-safe
             doc = self.nlp.make_doc(text)
-        return [self.lexicon.synonyms.get(t.text, t.text) for t in doc if t.text.strip()]
+        synonyms = self.lexicon.synonyms
+        return [
+            _QUESTION_WORDS.get(t.text) or synonyms.get(t.text, t.text)
+            for t in doc
+            if t.text.strip()
+        ]
 
-    def content_words(self, text: str) -> list[str]:
-        """Word tokens without stop words: what a search should match on."""
-        return [w for w in self.words(text) if w not in self.stop_words]
+    def content_words(self, text: str, *, questions: bool = True) -> list[str]:
+        """Word tokens without stop words: what a search should match on (question words
+        only when `questions`)."""
+        return [
+            w
+            for w in self.words(text)
+            if w not in self.stop_words and (questions or w not in QUESTION_WORDS)
+        ]
 
-    def search_words(self, text: str) -> list[str]:
+    def search_words(self, text: str, *, questions: bool = True) -> list[str]:
         """Content words plus the dictionary words inside the longer ones ("search mode"),
         so that "马路边" also matches "路边" and "电线杆" matches "电线"."""
-        words = self.content_words(text)
+        words = self.content_words(text, questions=questions)
         freq = self._jieba.dt.FREQ
         expanded = list(words)
         for word in words:
             for size in range(2, len(word)):
                 for i in range(len(word) - size + 1):
                     part = word[i : i + size]
-                    if freq.get(part):
+                    if freq.get(part) and part not in self.stop_words:
                         expanded.append(self.lexicon.synonyms.get(part, part))
         return expanded
 

@@ -66,3 +66,39 @@ def test_follow_up_after_a_faq_uses_its_question(run: Run) -> None:
         slots={"last_faq_key": "dog-registration-how"},
     )
     assert "200—500元" in texts_of(dispatcher)
+
+
+def test_second_violation_after_a_general_answer_names_no_unrelated_fine(run: Run) -> None:
+    """After "车停人行道罚多少" the repeat-offence answer must not quote some other item's fine."""
+    dispatcher, events = run(
+        ActionFollowUp(),
+        "那第二次呢",
+        "ask_repeat_violation",
+        slots={"last_faq_key": "gen-sidewalk-parking"},
+    )
+    text = texts_of(dispatcher)
+    assert "首违" in text
+    assert "元" not in text
+    assert slot(events, "last_item_id") is None
+
+
+def test_how_much_after_a_licence_question_asks_the_cost_not_the_fine(run: Run) -> None:
+    dispatcher, events = run(
+        ActionFollowUp(),
+        "多少钱",
+        "ask_fine",
+        slots={"last_topic": "dog", "last_faq_key": "dog-registration-how"},
+    )
+    text = texts_of(dispatcher)
+    assert "200—500元" not in text  # the fine for not registering is not the answer
+    assert slot(events, "last_faq_key") == "dog-fees"
+
+
+def test_how_much_is_the_fine_still_gets_the_fine(run: Run) -> None:
+    dispatcher, _ = run(
+        ActionFollowUp(),
+        "不办的话要罚多少钱",
+        "ask_fine",
+        slots={"last_topic": "dog", "last_faq_key": "dog-registration-how"},
+    )
+    assert "200—500元" in texts_of(dispatcher)

@@ -73,3 +73,25 @@ def test_own_case_mistaken_for_a_report_gets_the_item(run: Run) -> None:
 def test_report_about_others_stays_a_report(run: Run) -> None:
     dispatcher, _ = run(ActionReportIssue(), "邻居在电线杆上拉绳晒被子 谁来管管", "report_issue")
     assert not cards_of(dispatcher) and "12345" in texts_of(dispatcher)
+
+
+def test_out_of_scope_on_its_own_but_not_in_the_conversation(fresh_db_url: str, run: Run) -> None:
+    """ "去哪里办" right after a dog-licence answer is about where to get the licence."""
+    dispatcher, _ = run(
+        ActionFallback(), "去哪里办", "out_of_scope", confidence=0.99, slots={"last_topic": "dog"}
+    )
+    text = texts_of(dispatcher)
+    assert "准养登记" in text and "业务范围" not in text
+    assert _logged(fresh_db_url) == [("去哪里办", "rescued")]
+
+
+def test_truly_out_of_scope_stays_so_whatever_the_topic(run: Run) -> None:
+    dispatcher, _ = run(
+        ActionFallback(),
+        "明天天气怎么样",
+        "out_of_scope",
+        confidence=0.99,
+        slots={"last_topic": "dog"},
+    )
+    assert "12345" in texts_of(dispatcher)
+    assert not cards_of(dispatcher)

@@ -106,3 +106,24 @@ def test_no_answer_invents_a_phone_number(run: Run, session: Session) -> None:
         dispatcher, _ = run(action, text, intent)
         numbers = re.findall(r"\d{5,}", texts_of(dispatcher))
         assert set(numbers) <= {"12345"}, numbers
+
+
+def test_short_question_is_read_in_the_conversation_topic(run: Run) -> None:
+    """After a dog-licence answer, "要几天能下来" asks how long the licence takes, even when
+    the classifier put it under another topic."""
+    dispatcher, events = run(
+        ActionAnswerNoPenalty(), "要几天能下来", "ask_no_penalty", slots={"last_topic": "dog"}
+    )
+    assert "3个工作日" in texts_of(dispatcher)
+    assert slot(events, "last_topic") == "dog"
+
+
+def test_question_naming_its_own_topic_leaves_the_conversation_topic(run: Run) -> None:
+    dispatcher, events = run(
+        ActionAnswerCreditRepair(),
+        "信用修复要多久",
+        "ask_credit_repair",
+        slots={"last_topic": "dog"},
+    )
+    assert "公示期" in texts_of(dispatcher)
+    assert slot(events, "last_topic") == "credit_repair"

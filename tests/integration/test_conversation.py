@@ -70,6 +70,16 @@ def test_dog_registration(stack: Stack) -> None:
     assert "登记" in text and "依据：" in text
 
 
+def test_short_follow_ups_stay_on_the_conversation_topic(stack: Stack) -> None:
+    """After a dog-licence answer, "去哪里办" and "多少钱" are about the licence."""
+    chat = Chat(stack)
+    chat.say("狗证怎么办")
+    where = flat(chat.say("去哪里办"))
+    assert "服务点" in where and "业务范围" not in where
+    cost = flat(chat.say("多少钱"))
+    assert "收费" in cost and "200—500元" not in cost
+
+
 def test_credit_repair(stack: Stack) -> None:
     text = flat(Chat(stack).say("被罚款以后信用记录能修复吗"))
     assert "信用" in text and "依据：" in text

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from knowledge import repositories
-from knowledge.search import HybridIndex, SearchDoc, search_faqs, search_items
+from knowledge.search import HybridIndex, SearchDoc, faq_topics_named, search_faqs, search_items
 
 
 @pytest.mark.parametrize(
@@ -81,3 +81,26 @@ def test_index_ranks_the_closest_phrasing_first() -> None:
     )
     hits = index.search("遛狗的时候狗屎没捡")
     assert [h.key for h in hits][:1] == ["a"]
+
+
+@pytest.mark.parametrize(
+    ("query", "topics"),
+    [
+        ("狗证过期了怎么办", {"dog"}),
+        ("被罚了以后信用有影响吗", {"credit_repair"}),
+        ("要几天能下来", set()),
+        ("去哪里办", set()),
+        ("多少钱", set()),
+    ],
+)
+def test_a_question_names_a_topic_only_by_its_own_words(
+    session: Session, query: str, topics: set[str]
+) -> None:
+    assert faq_topics_named(session, query) == topics
+
+
+def test_where_questions_find_the_where_answer(session: Session) -> None:
+    """ "去哪申请" and "在哪儿申请" are one question: where to apply."""
+    for query in ("在哪申请", "去哪儿申请"):
+        hits = search_faqs(session, query, topic="credit_repair", limit=1)
+        assert [f.key for f, _ in hits] == ["cr-where-apply"], query
