@@ -1,8 +1,12 @@
-"""Top-1 / top-3 hit rates of the item search on the held-out retrieval set.
+"""Top-1 / top-3 hit rates of the item search on the retrieval sets.
 
-bench/data/retrieval_set.yaml holds everyday descriptions, each with the reference item(s)
-it should find. Nothing here feeds back into the search settings (those are tuned on
-bench/data/search_dev.yaml). Results go to bench/RESULTS.md.
+* bench/data/retrieval_fresh.yaml: the held-out set. Written from the source items only
+  (never from the search aliases or the other sets) and never used for tuning.
+* bench/data/retrieval_set.yaml: the first evaluation set. The misses it showed in the first
+  revision were turned into search aliases, so it is no longer held out; it is reported as a
+  regression check only.
+
+The search settings are tuned on bench/data/search_dev.yaml. Results go to bench/RESULTS.md.
 
 Run: make eval  (or .venv/bin/python -m bench.eval_retrieval)
 """
@@ -12,40 +16,57 @@ from __future__ import annotations
 import datetime as dt
 import sys
 
+from sqlalchemy.orm import Session
+
 from bench.common import load_queries, ref_code, seeded_db
 from bench.results import update_section
 from knowledge.db import session_scope
 from knowledge.search import MIN_SCORE, search_items
 
 
-def evaluate() -> dict[str, object]:
-    queries = load_queries("retrieval_set.yaml")
-    top1 = top3 = empty = 0
-    misses: list[str] = []  # kept for a debugger, never printed
-    with seeded_db() as url, session_scope(url) as session:
-        for query in queries:
-            expected = {ref_code(r) for r in query["expected"]}
-            codes = [item.code for item, _ in search_items(session, query["q"], limit=3)]
-            empty += not codes
-            top1 += bool(codes) and codes[0] in expected
-            hit3 = bool(expected & set(codes))
-            top3 += hit3
-            if not hit3:
-                misses.append(f"{query['q']} → {codes or '无结果'}（应为 {sorted(expected)}）")
-    n = len(queries)
-    return {"n": n, "top1": top1 / n, "top3": top3 / n, "empty": empty, "misses": misses}
+def evaluate(session: Session, name: str) -> dict[str, float | int]:
+    """Hit rates over the queries that expect an item; queries expecting none
+    (`expected: []`) count as right when the search returns nothing."""
+    top1 = top3 = empty = answerable = none_ok = unanswerable = 0
+    for query in load_queries(name):
+        expected = {ref_code(r) for r in query["expected"]}
+        codes = [item.code for item, _ in search_items(session, query["q"], limit=3)]
+        if not expected:
+            unanswerable += 1
+            none_ok += not codes
+            continue
+        answerable += 1
+        empty += not codes
+        top1 += bool(codes) and codes[0] in expected
+        top3 += bool(expected & set(codes))
+    return {
+        "n": answerable,
+        "top1": top1 / answerable,
+        "top3": top3 / answerable,
+        "empty": empty,
+        "unanswerable": unanswerable,
+        "none_ok": none_ok,
+    }
 
 
 def main() -> int:
-    r = evaluate()
+    with seeded_db() as url, session_scope(url) as session:
+        fresh = evaluate(session, "retrieval_fresh.yaml")
+        first = evaluate(session, "retrieval_set.yaml")
     lines = [
-        f"Measured {dt.date.today().isoformat()} on the seed knowledge base (72 reference items).",
+        f"Measured {dt.date.today().isoformat()} on the seed knowledge base (72 reference items),"
+        f" threshold {MIN_SCORE}.",
         "",
-        f"- Queries: {r['n']} everyday descriptions in `bench/data/retrieval_set.yaml`.",
-        f"- **Top-1 hit rate: {r['top1']:.1%}**; **top-3 hit rate: {r['top3']:.1%}** "
-        f"(threshold {MIN_SCORE}; {r['empty']} queries returned nothing).",
-        f"- Queries whose expected item was not in the top 3: {len(r['misses'])} (not listed "
-        "here, so that the held-out set does not turn into a tuning set).",
+        f"- **Held-out** (`bench/data/retrieval_fresh.yaml`, {fresh['n']} everyday descriptions, "
+        "written from the source items only and never used for tuning): "
+        f"**top-1 {fresh['top1']:.1%}, top-3 {fresh['top3']:.1%}** "
+        f"({fresh['empty']} returned nothing); of {fresh['unanswerable']} questions about "
+        f"other matters, {fresh['none_ok']} correctly found nothing.",
+        f"- First set (`bench/data/retrieval_set.yaml`, {first['n']} descriptions): top-1 "
+        f"{first['top1']:.1%}, top-3 {first['top3']:.1%}. **Not held out**: the misses it showed "
+        "in the first revision were made into search aliases, so it only guards against "
+        "regressions.",
+        "- Misses are not listed here, so that the held-out set does not turn into a tuning set.",
         "",
         "Command: `make eval` (runs `python -m bench.eval_retrieval`).",
     ]

@@ -4,7 +4,7 @@
 * FAQ: 4-fold cross-validation over the alternative questions of the seed FAQ (each fold's
   phrasings are removed from the index before they are asked).
 
-The held-out retrieval set (bench/data/retrieval_set.yaml) is deliberately not read here.
+The retrieval evaluation sets (bench/data/retrieval_*.yaml) are deliberately not read here.
 Run: .venv/bin/python -m bench.tune_search
 """
 
@@ -111,9 +111,10 @@ def main() -> None:
     results.sort(reverse=True)
     print("total  weights(cov,chars,ngram,bm25) thr  item@1 item@3 none_ok faq@1")
     current = ((W_COVERAGE, W_CHARS, W_NGRAM, W_BM25), MIN_SCORE)
-    rows = results[:15] + [r for r in results if (r[1], r[2]) == current][:1]
-    for i, (total, weights, thr, t1, t3, none_ok, f1) in enumerate(rows):
-        label = "  <- current settings" if i == len(rows) - 1 and i >= 15 else ""
+    rows = results[:15]
+    rows += [r for r in results[15:] if (r[1], r[2]) == current][:1]
+    for total, weights, thr, t1, t3, none_ok, f1 in rows:
+        label = "  <- current settings" if (weights, thr) == current else ""
         print(
             f"{total:.3f}  {weights}  {thr:.2f}  {t1:.3f}  {t3:.3f}  {none_ok:.3f}  {f1:.3f}{label}"
         )
