@@ -64,7 +64,6 @@ class Answer:
     topic: str
     faq: FaqEntry | None = None
     item: NoPenaltyItem | None = None
-    score: float = 0.0
     # Other items worth offering: the runners-up of an item answer, or for a FAQ answer the
     # item that matches the described behaviour.
     alternatives: list[NoPenaltyItem] = field(default_factory=list)
@@ -94,6 +93,19 @@ def context_topic(session: Session, text: str, last_topic: str | None) -> str | 
     return last_topic if not named or named == {last_topic} else None
 
 
+def answer_in_context(
+    session: Session, text: str, context: str, *, min_score: float | None = None
+) -> Answer | None:
+    """A sure FAQ answer within the conversation's topic, else None."""
+    threshold = max(FAQ_SURE, min_score or 0.0)
+    in_context = search_faqs(session, text, topic=context, limit=3, min_score=threshold)
+    if not in_context:
+        return None
+    faq, hit = in_context[0]
+    close = [f for f, h in in_context[1:3] if hit.score - h.score < FAQ_MARGIN]
+    return Answer("faq", faq.topic, faq=faq, choices=close)
+
+
 def find_answer(
     session: Session,
     text: str,
@@ -108,13 +120,11 @@ def find_answer(
     sure answer within that topic comes first."""
     if not text:
         return None
-    kwargs = {} if min_score is None else {"min_score": min_score}
     if context:
-        in_context = search_faqs(session, text, topic=context, limit=3, **kwargs)
-        if in_context and in_context[0][1].score >= max(FAQ_SURE, min_score or 0.0):
-            faq, hit = in_context[0]
-            close = [f for f, h in in_context[1:3] if hit.score - h.score < FAQ_MARGIN]
-            return Answer("faq", faq.topic, faq=faq, score=hit.score, choices=close)
+        answer = answer_in_context(session, text, context, min_score=min_score)
+        if answer is not None:
+            return answer
+    kwargs = {} if min_score is None else {"min_score": min_score}
     cue = PENALTY_BONUS if any(c in text for c in PENALTY_CUES) else 0.0
 
     def faq_score(pair: tuple[FaqEntry, Hit]) -> float:
@@ -136,21 +146,21 @@ def find_answer(
     best_item = items[0] if items else None
     related = [best_item[0]] if best_item and best_item[1].score >= RELATED_ITEM_SCORE else []
     if best_faq and best_faq[1].ngram >= EXACT_FAQ:
-        faq, hit = best_faq
-        return Answer("faq", faq.topic, faq=faq, score=hit.score, alternatives=related)
+        faq = best_faq[0]
+        return Answer("faq", faq.topic, faq=faq, alternatives=related)
     if best_item and (best_faq is None or item_score(best_item) >= faq_score(best_faq)):
         item, hit = best_item
         if hit.score < ITEM_SURE:
-            return Answer("choices", topic, score=hit.score, choices=[i for i, _ in items[:3]])
+            return Answer("choices", topic, choices=[i for i, _ in items[:3]])
         others = [i for i, _ in items[1:4]]
-        return Answer("item", topic, item=item, score=hit.score, alternatives=others)
+        return Answer("item", topic, item=item, alternatives=others)
     assert best_faq is not None
     faq, hit = best_faq
     if hit.score < FAQ_SURE:
-        return Answer("choices", topic, score=hit.score, choices=[f for f, _ in faqs[:3]])
+        return Answer("choices", topic, choices=[f for f, _ in faqs[:3]])
     # Runners-up nearly as good are offered first under the answer ("您是不是想问").
     close = [pair[0] for pair in faqs[1:3] if faq_score(best_faq) - faq_score(pair) < FAQ_MARGIN]
-    return Answer("faq", faq.topic, faq=faq, score=hit.score, alternatives=related, choices=close)
+    return Answer("faq", faq.topic, faq=faq, alternatives=related, choices=close)
 
 
 # --------------------------------------------------------------------------- replies

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -200,6 +201,20 @@ def _skip_none(method):  # type: ignore[no-untyped-def]
     return wrapper
 
 
+def _field_validator(slot: str, check: Callable[[str], str]):  # type: ignore[no-untyped-def]
+    """validate_<slot> for a field checked by one function of the booking module: the
+    cleaned value, or a specific message and the question again."""
+
+    def validate(self, value, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
+        try:
+            return {slot: check(str(value))}
+        except InvalidInput as error:
+            return _reject(dispatcher, tracker, slot, error)
+
+    validate.__name__ = f"validate_{slot}"
+    return _skip_none(validate)
+
+
 def _reset(slots: tuple[str, ...]) -> list[EventType]:
     return [SlotSet(s, None) for s in slots]
 
@@ -252,10 +267,7 @@ def _check_room(town_name: str | None, day_iso: str | None, half_day: str | None
     with session_scope() as session:
         town = booking.check_town(session, town_name)
         if not booking.has_room(session, town, day, half_day):
-            alternatives = booking.nearest_free(session, town, day, _today())
-            key = "slot_full" if alternatives else "slot_full_none"
-            message = booking.MSG[key].format(town=town.name, day=dates.describe(day, half_day))
-            raise SlotFull(message, alternatives)
+            raise booking.slot_full(session, town, day, half_day, _today())
 
 
 class ActionCheckupIntro(Action):
@@ -320,33 +332,10 @@ class ValidateCheckupForm(FormValidationAction):
                 return _reset(tuple(sorted(cleared)))
         return await super().run(dispatcher, tracker, domain)
 
-    @_skip_none
-    def validate_company_name(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-        try:
-            return {"company_name": booking.check_company(str(value))}
-        except InvalidInput as error:
-            return _reject(dispatcher, tracker, "company_name", error)
-
-    @_skip_none
-    def validate_uscc(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-        try:
-            return {"uscc": booking.check_uscc(str(value))}
-        except InvalidInput as error:
-            return _reject(dispatcher, tracker, "uscc", error)
-
-    @_skip_none
-    def validate_contact_name(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-        try:
-            return {"contact_name": booking.check_contact_name(str(value))}
-        except InvalidInput as error:
-            return _reject(dispatcher, tracker, "contact_name", error)
-
-    @_skip_none
-    def validate_phone(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-        try:
-            return {"phone": booking.check_phone(str(value))}
-        except InvalidInput as error:
-            return _reject(dispatcher, tracker, "phone", error)
+    validate_company_name = _field_validator("company_name", booking.check_company)
+    validate_uscc = _field_validator("uscc", booking.check_uscc)
+    validate_contact_name = _field_validator("contact_name", booking.check_contact_name)
+    validate_phone = _field_validator("phone", booking.check_phone)
 
     @_skip_none
     def validate_town(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:  # type: ignore[no-untyped-def]
@@ -361,19 +350,11 @@ class ValidateCheckupForm(FormValidationAction):
             _slot_full(dispatcher, full)
             return {"town": town, "preferred_date": None, "half_day": None}
 
-    @_skip_none
-    def validate_industry(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-        try:
-            return {"industry": booking.check_industry(str(value))}
-        except InvalidInput as error:
-            return _reject(dispatcher, tracker, "industry", error)
+    validate_industry = _field_validator("industry", booking.check_industry)
 
-    @_skip_none
-    def validate_needs(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-        try:
-            return {"needs": booking.check_needs(str(value)) or T.NONE_NEEDS}
-        except InvalidInput as error:
-            return _reject(dispatcher, tracker, "needs", error)
+    validate_needs = _field_validator(
+        "needs", lambda text: booking.check_needs(text) or T.NONE_NEEDS
+    )
 
     @_skip_none
     def validate_preferred_date(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:  # type: ignore[no-untyped-def]

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from actions import texts
 from actions.answers import (
+    answer_in_context,
     cite,
     context_topic,
-    find_answer,
     item_in_topic,
     send_answer,
     send_faq,
@@ -69,8 +69,8 @@ class ActionFollowUp(Action):
         with session_scope() as session:
             if intent == "ask_fine" and not any(w in text for w in FINE_WORDS):
                 context = context_topic(session, text, tracker.get_slot("last_topic"))
-                answer = find_answer(session, text, context, context=context) if context else None
-                if answer is not None and answer.kind == "faq" and answer.topic == context:
+                answer = answer_in_context(session, text, context) if context else None
+                if answer is not None:
                     return send_answer(dispatcher, session, answer)
             item, faq = _context(session, tracker, text)
             if intent == "ask_repeat_violation":

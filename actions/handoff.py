@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import texts
 from actions.answers import (
     PENALTY_CUES,
+    answer_in_context,
     context_topic,
     find_answer,
     send_answer,
@@ -49,13 +50,15 @@ class ActionFallback(Action):
             # "去哪里办" right after a dog question reads as out of scope on its own; in the
             # conversation it is a question about the dog licence.
             context = context_topic(session, text, tracker.get_slot("last_topic"))
-            if text and (context or not sure):
+            if sure:
+                # out of scope, unless it continues the conversation's topic
+                if context:
+                    answer = answer_in_context(session, text, context, min_score=RESCUE_SCORE)
+            elif text:
                 topic = get_analyzer().topic_of(text) or context or "general"
                 answer = find_answer(session, text, topic, min_score=RESCUE_SCORE, context=context)
                 if answer is not None and answer.kind == "choices":
                     answer = None  # too unsure for a message the NLU could not place either
-                if answer is not None and sure and answer.topic != context:
-                    answer = None  # out of scope, unless it continues the conversation's topic
             if text:
                 repositories.record_unanswered(
                     session,

@@ -8,7 +8,6 @@ LOCAL_SQUAD = "所在镇街的综合行政执法中队"
 SOURCE_PREFIX = "依据："
 SUGGEST_TITLE = "猜你想问："
 DID_YOU_MEAN = "我不太确定您问的是哪一项，您是不是想问："
-MORE_TITLE = "您可能还想了解："
 
 TOPIC_MENU = (
     ("首违不罚政策", "/ask_no_penalty"),
@@ -49,11 +48,6 @@ FINE_OF_ITEM = "「{behavior}」：{penalty}。"
 LEGAL_OF_ITEM = "「{behavior}」\n法律依据：{legal}\n处罚依据：{penalty_basis}"
 REPEAT_OF_ITEM = "就「{behavior}」而言，如果不及时改正，可能面临的处罚是：{penalty}。"
 LEGAL_OF_FAQ = "这条答复的依据是：{source}"
-
-UNKNOWN_DETAIL = (
-    "这个具体信息（{what}）我这里暂时没有权威资料，不能随便回答您。"
-    f"建议拨打{HOTLINE}，或到{LOCAL_SQUAD}咨询。"
-)
 
 FALLBACK = (
     "抱歉，这个问题我暂时还不会回答，已经记录下来交给工作人员完善。\n"

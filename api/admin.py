@@ -15,20 +15,31 @@ from typing import Any, ClassVar
 from fastapi import FastAPI
 from sqladmin import Admin, BaseView, ModelView, expose
 from sqladmin.authentication import AuthenticationBackend
-from sqladmin.filters import AllUniqueStringValuesFilter, BooleanFilter, StaticValuesFilter
+from sqladmin.filters import (
+    AllUniqueStringValuesFilter,
+    BooleanFilter,
+    ForeignKeyFilter,
+    StaticValuesFilter,
+)
 from sqladmin.i18n import I18nConfig
-from sqlalchemy import select
 from sqlalchemy.orm import object_session
 from starlette.requests import Request
 from starlette.responses import Response
 from wtforms import TextAreaField
 
 from api.admin_i18n import install_chinese
-from knowledge import booking
+from knowledge import booking, repositories
 from knowledge.db import get_engine, session_scope
-from knowledge.importer import ImportFileError, import_official_list
+from knowledge.importer import (
+    OFFICIAL_LABEL,
+    REFERENCE_LABEL,
+    ImportFileError,
+    import_official_list,
+)
 from knowledge.models import (
     BOOKING_STATUS_LABELS,
+    ORIGIN_OFFICIAL,
+    ORIGIN_REFERENCE,
     ORIGINS,
     Booking,
     BookingEvent,
@@ -51,6 +62,7 @@ TOPIC_LABELS = {
     "checkup": "企业体检",
     "general": "综合",
 }
+ORIGIN_LABELS = {ORIGIN_OFFICIAL: OFFICIAL_LABEL, ORIGIN_REFERENCE: REFERENCE_LABEL}
 UNANSWERED_STATUS = [("new", "待处理"), ("handled", "已处理"), ("ignored", "忽略")]
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -78,7 +90,7 @@ class StaffAuth(AuthenticationBackend):
         username = str(form.get("username", "")).strip()
         password = str(form.get("password", ""))
         with session_scope(self.database_url) as session:
-            user = session.scalar(select(StaffUser).where(StaffUser.username == username))
+            user = repositories.get_staff(session, username=username)
             ok = user is not None and user.active and verify_password(user.password_hash, password)
             if ok:
                 request.session.update({"staff": user.username, "role": user.role})
@@ -93,7 +105,7 @@ class StaffAuth(AuthenticationBackend):
         if not username:
             return False
         with session_scope(self.database_url) as session:
-            user = session.scalar(select(StaffUser).where(StaffUser.username == username))
+            user = repositories.get_staff(session, username=username)
             return bool(user and user.active)
 
 
@@ -195,7 +207,7 @@ class ItemAdmin(StampedView, model=NoPenaltyItem):
     column_filters: ClassVar = [
         StaticValuesFilter(
             NoPenaltyItem.origin,
-            [("official_list", "官方清单"), ("reference", "参考事项")],
+            list(ORIGIN_LABELS.items()),
             title="来源类型",
         ),
         AllUniqueStringValuesFilter(NoPenaltyItem.domain, title="领域"),
@@ -208,9 +220,7 @@ class ItemAdmin(StampedView, model=NoPenaltyItem):
         NoPenaltyItem.extra,
     ]
     form_overrides: ClassVar = {"aliases": LinesField, "business_types": LinesField}
-    form_choices: ClassVar = {
-        "origin": [(o, {"official_list": "官方清单", "reference": "参考事项"}[o]) for o in ORIGINS]
-    }
+    form_choices: ClassVar = {"origin": [(o, ORIGIN_LABELS[o]) for o in ORIGINS]}
     column_labels: ClassVar = {
         NoPenaltyItem.code: "编码",
         NoPenaltyItem.origin: "来源类型",
@@ -350,7 +360,7 @@ def _event_line(event: BookingEvent) -> str:
     return f"{event.created_at:%m-%d %H:%M} {status}（{event.actor}）{event.note}"
 
 
-class BookingAdmin(ModelView, model=Booking):
+class BookingAdmin(StampedView, model=Booking):
     name, name_plural, icon, category = (
         "体检预约",
         "体检预约",
@@ -399,15 +409,16 @@ class BookingAdmin(ModelView, model=Booking):
     ]
     column_filters: ClassVar = [
         StaticValuesFilter(Booking.status, STATUS_CHOICES, title="状态"),
+        ForeignKeyFilter(Booking.town_id, Town.name, foreign_model=Town, title="镇街"),
         AllUniqueStringValuesFilter(Booking.date, title="日期"),
         AllUniqueStringValuesFilter(Booking.half_day, title="时段"),
     ]
     column_formatters: ClassVar = {
-        Booking.status: lambda m, a: BOOKING_STATUS_LABELS.get(m.status, m.status),
+        Booking.status: lambda m, a: m.status_label,
         Booking.town: lambda m, a: m.town.name if m.town else "",
     }
     column_formatters_detail: ClassVar = {
-        Booking.status: lambda m, a: BOOKING_STATUS_LABELS.get(m.status, m.status),
+        Booking.status: lambda m, a: m.status_label,
         Booking.events: lambda m, a: "；".join(_event_line(e) for e in m.events),
     }
     form_columns: ClassVar = [Booking.status, Booking.staff_note]
@@ -445,8 +456,7 @@ class BookingAdmin(ModelView, model=Booking):
                 actor=actor(request),
                 note=note if note != model.staff_note else "",
             )
-        data["status"] = model.status
-        data["updated_by"] = actor(request)
+        await super().on_model_change(data, model, is_created, request)
 
 
 class BookingEventAdmin(ModelView, model=BookingEvent):
@@ -538,8 +548,6 @@ def _import_bytes(
                 result = import_official_list(
                     session, Path(handle.name), actor=f"{who}:{filename}"[:80]
                 )
-                if not result.ok:
-                    session.rollback()
         except ImportFileError as exc:
             return {"error": str(exc)}
     if not result.ok:
@@ -547,8 +555,7 @@ def _import_bytes(
             "error": f"共 {len(result.problems)} 处问题，整份文件未导入：",
             "problems": [str(p) for p in result.problems],
         }
-    counts = f"新增 {result.created} 项，更新 {result.updated} 项，未变 {result.unchanged} 项"
-    return {"done": f"导入完成：{counts}。"}
+    return {"done": f"导入完成：{result.summary()}。"}
 
 
 def mount_admin(app: FastAPI, database_url: str, secret_key: str) -> Admin:

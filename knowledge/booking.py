@@ -89,6 +89,16 @@ class SlotFull(Exception):
         self.alternatives = alternatives
 
 
+def slot_full(
+    session: Session, town: Town, day: dt.date, half_day: str, today: dt.date
+) -> SlotFull:
+    """The error for a full half-day, offering the nearest half-days with room."""
+    alternatives = nearest_free(session, town, day, today)
+    key = "slot_full" if alternatives else "slot_full_none"
+    message = MSG[key].format(town=town.name, day=dates.describe(day, half_day))
+    return SlotFull(message, alternatives)
+
+
 # --------------------------------------------------------------------------- checks
 def check_company(text: str) -> str:
     value = clean_text(text)
@@ -260,9 +270,10 @@ def check_half_day(text: str) -> str:
 
 
 # --------------------------------------------------------------------------- capacity
-def capacity_of(town: Town, settings: Settings | None = None) -> int:
-    settings = settings or get_settings()
-    return town.checkup_capacity if town.checkup_capacity is not None else settings.checkup_capacity
+def capacity_of(town: Town) -> int:
+    if town.checkup_capacity is not None:
+        return town.checkup_capacity
+    return get_settings().checkup_capacity
 
 
 def _booked(session: Session, town: Town, day: dt.date, half_day: str) -> int:
@@ -360,10 +371,7 @@ def create_booking(
         raise InvalidInput(MSG["town_unknown"].format(text=""))
     slot = _lock_slot(session, town, request.date, request.half_day)
     if slot.booked >= capacity_of(town):
-        alternatives = nearest_free(session, town, request.date, today)
-        key = "slot_full" if alternatives else "slot_full_none"
-        day = dates.describe(request.date, request.half_day)
-        raise SlotFull(MSG[key].format(town=town.name, day=day), alternatives)
+        raise slot_full(session, town, request.date, request.half_day, today)
     slot.booked += 1
     booking = Booking(
         reference=_next_reference(session, request.date),
@@ -430,7 +438,7 @@ def change_status(
 
 
 def cancel_by_owner(session: Session, booking: Booking) -> None:
-    if booking.status not in ("submitted", "confirmed"):
+    if "cancelled" not in BOOKING_TRANSITIONS.get(booking.status, ()):
         raise InvalidInput(MSG["cannot_cancel"].format(status=booking.status_label))
     change_status(session, booking, "cancelled", actor="citizen", note="预约人取消")
 

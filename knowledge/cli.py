@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy import select
 
-from knowledge import migrate, training
+from knowledge import migrate, repositories, training
 from knowledge.db import session_scope
 from knowledge.models import StaffUser
 
@@ -56,8 +55,6 @@ def kb_import(
     try:
         with session_scope() as session:
             result = import_official_list(session, path, actor=f"import:{path.name}")
-            if not result.ok:
-                session.rollback()
     except ImportFileError as exc:
         typer.echo(f"导入失败：{exc}", err=True)
         raise typer.Exit(1) from exc
@@ -66,9 +63,7 @@ def kb_import(
         for problem in result.problems:
             typer.echo(f"  {problem}", err=True)
         raise typer.Exit(1)
-    typer.echo(
-        f"导入完成：新增 {result.created} 项，更新 {result.updated} 项，未变 {result.unchanged} 项"
-    )
+    typer.echo(f"导入完成：{result.summary()}")
 
 
 @kb_app.command("export")
@@ -122,7 +117,7 @@ def staff_add(
         typer.echo(f"密码至少 {MIN_PASSWORD_LENGTH} 位", err=True)
         raise typer.Exit(2)
     with session_scope() as session:
-        user = session.scalar(select(StaffUser).where(StaffUser.username == name))
+        user = repositories.get_staff(session, username=name)
         if user is None:
             session.add(StaffUser(username=name, password_hash=hash_password(password), role=role))
             typer.echo(f"已创建账号 {name}（{role}）")

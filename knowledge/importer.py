@@ -62,6 +62,9 @@ class ImportResult:
     def ok(self) -> bool:
         return not self.problems
 
+    def summary(self) -> str:
+        return f"新增 {self.created} 项，更新 {self.updated} 项，未变 {self.unchanged} 项"
+
 
 def official_code(seq_no: int) -> str:
     return f"OFF-{seq_no:04d}"

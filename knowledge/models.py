@@ -182,7 +182,6 @@ class StaffUser(Base):
         return self.username
 
 
-BOOKING_STATUSES = ("submitted", "confirmed", "completed", "cancelled")
 BOOKING_STATUS_LABELS = {
     "submitted": "已提交，待工作人员确认",
     "confirmed": "已确认",

@@ -8,7 +8,14 @@ from collections.abc import Sequence
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from knowledge.models import FaqEntry, NoPenaltyItem, Topic, Town, UnansweredQuestion
+from knowledge.models import (
+    FaqEntry,
+    NoPenaltyItem,
+    StaffUser,
+    Topic,
+    Town,
+    UnansweredQuestion,
+)
 
 
 # --------------------------------------------------------------------------- items
@@ -45,11 +52,11 @@ def list_items(
     offset: int = 0,
 ) -> tuple[list[NoPenaltyItem], int]:
     """Items in list order, optionally restricted to a domain or a business type."""
-    items = [i for i in active_items(session) if _matches(i, domain, business_type)]
+    items = [i for i in active_items(session) if item_matches(i, domain, business_type)]
     return items[offset : offset + limit], len(items)
 
 
-def _matches(item: NoPenaltyItem, domain: str | None, business_type: str | None) -> bool:
+def item_matches(item: NoPenaltyItem, domain: str | None, business_type: str | None) -> bool:
     if domain and domain not in item.domain:
         return False
     return not business_type or business_type in (item.business_types or [])
@@ -94,6 +101,10 @@ def get_faqs(session: Session, *, keys: Sequence[str]) -> list[FaqEntry]:
 
 
 # --------------------------------------------------------------------------- topics
+def get_staff(session: Session, *, username: str) -> StaffUser | None:
+    return session.scalar(select(StaffUser).where(StaffUser.username == username))
+
+
 def get_topic(session: Session, *, topic: str) -> Topic | None:
     return session.scalar(select(Topic).where(Topic.topic == topic))
 

@@ -84,17 +84,18 @@ class HybridIndex:
         self._prepared: list[_Prepared] = []
         df: Counter[str] = Counter()
         char_df: Counter[str] = Counter()
-        self._word_groups: dict[str, Counter[str]] = {}
+        word_groups: dict[str, Counter[str]] = {}
         for doc in self.docs:
             tokens = self._search_words(doc.text)
             grams = []
             for phrasing in doc.phrasings:
-                tokens += self._search_words(phrasing)
-                grams.append(Counter(char_ngrams("".join(self._content_words(phrasing)))))
+                content = self._content_words(phrasing)
+                tokens += self.analyzer.expand(content, questions=self._questions)
+                grams.append(Counter(char_ngrams("".join(content))))
             corpus.append(tokens or ["_"])
             df.update(set(tokens))
             for word in set(tokens):
-                self._word_groups.setdefault(word, Counter())[doc.group] += 1
+                word_groups.setdefault(word, Counter())[doc.group] += 1
             chars = set("".join(tokens))
             char_df.update(chars)
             self._prepared.append(_Prepared(words=set(tokens), chars=chars, phrasing_grams=grams))
@@ -106,6 +107,12 @@ class HybridIndex:
         if self.docs:
             self._bm25.index(corpus, show_progress=False)
         self._vocab = set(df)
+        # The group a word names on its own, if any (see named_groups).
+        self._anchors: dict[str, str] = {}
+        for word, groups in word_groups.items():
+            group, count = groups.most_common(1)[0]
+            if group and count / sum(groups.values()) >= ANCHOR_SHARE:
+                self._anchors[word] = group
 
     def _content_words(self, text: str) -> list[str]:
         return self.analyzer.content_words(text, questions=self._questions)
@@ -116,21 +123,13 @@ class HybridIndex:
     def named_groups(self, query: str) -> set[str]:
         """The groups the query's words point to on their own ("狗证多久" → {dog});
         empty for a question that could belong anywhere ("要几天能下来")."""
-        named = set()
-        for word in set(self._content_words(query)):
-            groups = self._word_groups.get(word)
-            if not groups:
-                continue
-            group, count = groups.most_common(1)[0]
-            if group and count / sum(groups.values()) >= ANCHOR_SHARE:
-                named.add(group)
-        return named
+        return {self._anchors[w] for w in self._content_words(query) if w in self._anchors}
 
     def signals(self, query: str) -> list[tuple[float, float, float, float]]:
         """(word coverage, character coverage, n-gram, BM25) of the query for every
         document, in document order."""
         content = self._content_words(query)
-        q_words = self._search_words(query)
+        q_words = self.analyzer.expand(content, questions=self._questions)
         q_grams = Counter(char_ngrams("".join(content)))
         if not self.docs or not q_words:
             return [(0.0, 0.0, 0.0, 0.0)] * len(self.docs)
@@ -256,6 +255,16 @@ class _KnowledgeIndexes:
 indexes = _KnowledgeIndexes()
 
 
+def _item_index(session: Session) -> HybridIndex:
+    version = (str(session.get_bind().url), *repositories.items_version(session))
+    return indexes.get("items", version, lambda: _item_docs(session), question_words=False)
+
+
+def _faq_index(session: Session) -> HybridIndex:
+    version = (str(session.get_bind().url), *repositories.faqs_version(session))
+    return indexes.get("faqs", version, lambda: _faq_docs(session))
+
+
 def search_items(
     session: Session,
     query: str,
@@ -265,17 +274,13 @@ def search_items(
     limit: int = 5,
     min_score: float = MIN_SCORE,
 ) -> list[tuple[NoPenaltyItem, Hit]]:
-    version = (str(session.get_bind().url), *repositories.items_version(session))
-    index = indexes.get("items", version, lambda: _item_docs(session), question_words=False)
-    hits = index.search(query, limit=max(limit * 4, 20), min_score=min_score)
+    hits = _item_index(session).search(query, limit=max(limit * 4, 20), min_score=min_score)
     results: list[tuple[NoPenaltyItem, Hit]] = []
     for hit in hits:
         item = session.get(NoPenaltyItem, hit.key)
         if item is None or not item.active:
             continue
-        if domain and domain not in item.domain:
-            continue
-        if business_type and business_type not in (item.business_types or []):
+        if not repositories.item_matches(item, domain, business_type):
             continue
         results.append((item, hit))
         if len(results) >= limit:
@@ -291,9 +296,7 @@ def search_faqs(
     limit: int = 3,
     min_score: float = MIN_SCORE,
 ) -> list[tuple[FaqEntry, Hit]]:
-    version = (str(session.get_bind().url), *repositories.faqs_version(session))
-    index = indexes.get("faqs", version, lambda: _faq_docs(session))
-    hits = index.search(query, limit=limit, group=topic, min_score=min_score)
+    hits = _faq_index(session).search(query, limit=limit, group=topic, min_score=min_score)
     results = []
     for hit in hits:
         faq = session.get(FaqEntry, hit.key)
@@ -304,8 +307,7 @@ def search_faqs(
 
 def faq_topics_named(session: Session, query: str) -> set[str]:
     """The FAQ topics the query's own words point to (see HybridIndex.named_groups)."""
-    version = (str(session.get_bind().url), *repositories.faqs_version(session))
-    return indexes.get("faqs", version, lambda: _faq_docs(session)).named_groups(query)
+    return _faq_index(session).named_groups(query)
 
 
 def warm_up(session: Session) -> None:

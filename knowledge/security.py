@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -41,12 +43,19 @@ class MaskingFilter(logging.Filter):
     whose request line holds `?phone=` of a booking lookup)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.args:
-            args = record.args if isinstance(record.args, tuple) else (record.args,)
-            record.args = tuple(mask_personal_data(a) if isinstance(a, str) else a for a in args)
+        # The arguments are masked in place, not formatted: uvicorn's access formatter
+        # unpacks them itself. They may be a tuple or a mapping ("%(phone)s").
+        if isinstance(record.args, Mapping):
+            record.args = {k: _mask(v) for k, v in record.args.items()}
+        elif record.args:
+            record.args = tuple(_mask(a) for a in record.args)
         if isinstance(record.msg, str):
             record.msg = mask_personal_data(record.msg)
         return True
+
+
+def _mask(value: Any) -> Any:
+    return mask_personal_data(value) if isinstance(value, str) else value
 
 
 def install_log_masking(*logger_names: str) -> None:

@@ -34,7 +34,7 @@ MAX_TERM_LENGTH = 6
 QUESTION_WORDS = frozenset({"哪里", "多少", "谁", "几"})
 _KEEP_WORDS = frozenset({"第一次", "第二次", "首次", "初次", "再次", "罚", "不罚"}) | QUESTION_WORDS
 # Spellings of one question word, so "去哪申请" meets "去哪里申请".
-_QUESTION_WORDS = {"哪": "哪里", "哪儿": "哪里", "在哪": "哪里", "哪里": "哪里"}
+_QUESTION_WORDS = {"哪": "哪里", "哪儿": "哪里", "在哪": "哪里"}
 
 
 def clean_text(text: str) -> str:
@@ -123,28 +123,30 @@ class Analyzer:
             if t.text.strip()
         ]
 
+    def _is_content(self, word: str, questions: bool) -> bool:
+        return word not in self.stop_words and (questions or word not in QUESTION_WORDS)
+
     def content_words(self, text: str, *, questions: bool = True) -> list[str]:
         """Word tokens without stop words: what a search should match on (question words
         only when `questions`)."""
-        return [
-            w
-            for w in self.words(text)
-            if w not in self.stop_words and (questions or w not in QUESTION_WORDS)
-        ]
+        return [w for w in self.words(text) if self._is_content(w, questions)]
 
-    def search_words(self, text: str, *, questions: bool = True) -> list[str]:
-        """Content words plus the dictionary words inside the longer ones ("search mode"),
+    def expand(self, words: list[str], *, questions: bool = True) -> list[str]:
+        """The words plus the dictionary words inside the longer ones ("search mode"),
         so that "马路边" also matches "路边" and "电线杆" matches "电线"."""
-        words = self.content_words(text, questions=questions)
         freq = self._jieba.dt.FREQ
         expanded = list(words)
         for word in words:
             for size in range(2, len(word)):
                 for i in range(len(word) - size + 1):
                     part = word[i : i + size]
-                    if freq.get(part) and part not in self.stop_words:
+                    if freq.get(part) and self._is_content(part, questions):
                         expanded.append(self.lexicon.synonyms.get(part, part))
         return expanded
+
+    def search_words(self, text: str, *, questions: bool = True) -> list[str]:
+        """Content words plus the dictionary words inside them (see `expand`)."""
+        return self.expand(self.content_words(text, questions=questions), questions=questions)
 
     def domain_terms(self, text: str) -> list[str]:
         """Domain terms (from the lexicon) that occur in the text."""

@@ -87,8 +87,29 @@ def test_staff_move_a_booking_through_its_statuses(console: TestClient, fresh_db
     assert bad.status_code == 400 and "不能从" in bad.text
 
 
+def test_staff_see_bookings_of_one_town(console: TestClient, fresh_db_url: str) -> None:
+    add_booking(fresh_db_url, town="织里镇", company="织里童装有限公司")
+    add_booking(fresh_db_url, town="八里店镇", company="八里店机械有限公司", phone="13900001111")
+    with session_scope(fresh_db_url) as session:
+        zhili = session.scalar(select(Town).where(Town.name == "织里镇"))
+        assert zhili is not None
+        zhili_id = zhili.id
+    login(console)
+    everything = console.get("/admin/booking/list").text
+    assert "织里童装有限公司" in everything and "八里店机械有限公司" in everything
+    listing = console.get("/admin/booking/list", params={"town_id": zhili_id})
+    assert "镇街" in listing.text
+    assert "织里童装有限公司" in listing.text and "八里店机械有限公司" not in listing.text
+
+
 def test_cancel_by_staff_frees_the_place(console: TestClient, fresh_db_url: str) -> None:
+    """The half-day is full (two bookings, the default capacity); a cancel frees a place."""
     booking_id = _booking(fresh_db_url)
+    add_booking(fresh_db_url, company="湖州另一家有限公司", phone="13900001111")
+    with session_scope(fresh_db_url) as session:
+        town = session.scalar(select(Town).where(Town.name == "织里镇"))
+        assert town is not None
+        assert not booking.has_room(session, town, dt.date(2026, 12, 8), "上午")
     login(console)
     console.post(
         f"/admin/booking/edit/{booking_id}", data={"status": "cancelled", "staff_note": "企业改期"}

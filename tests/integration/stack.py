@@ -43,6 +43,23 @@ class Stack:
         text = (self.logs / f"{name}.log").read_text(errors="replace")
         return "\n".join(text.splitlines()[-lines:])
 
+    def group_processes(self, name: str) -> list[str]:
+        """Command lines of the processes in the named process's group (it and its workers)."""
+        pgid = self.processes[name].pid
+        found = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            # the fields after the ") " closing the command name: state, ppid, pgrp, …
+            if int(stat.rsplit(") ", 1)[1].split()[2]) == pgid:
+                found.append(cmdline.strip())
+        return found
+
     def stop(self, name: str) -> None:
         _stop_group(self.processes[name])
 

@@ -38,6 +38,9 @@ def production_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack
 
 
 def test_context_survives_across_workers(production_stack: Stack) -> None:
+    # Rasa quietly falls back to one process when it cannot run several: the main process
+    # and two workers must be there.
+    assert len(production_stack.group_processes("rasa")) >= 3
     chat = Chat(production_stack)
     chat.say("我家狗出门没拴绳 会被罚吗")
     # Several follow-ups: with two workers, some turns land on the other one; the tracker

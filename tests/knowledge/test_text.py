@@ -53,3 +53,21 @@ def test_access_log_lines_are_masked() -> None:
     MaskingFilter().filter(record)
     line = record.getMessage()
     assert "13912345678" not in line and "139****5678" in line
+
+
+def test_log_arguments_given_by_name_are_masked() -> None:
+    import logging
+
+    from knowledge.security import MaskingFilter
+
+    record = logging.LogRecord(
+        "wxbot",
+        logging.INFO,
+        __file__,
+        1,
+        "预约人电话 %(phone)s",
+        ({"phone": "13912345678"},),
+        None,
+    )
+    MaskingFilter().filter(record)
+    assert record.getMessage() == "预约人电话 139****5678"
