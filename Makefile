@@ -19,12 +19,12 @@ PY310 := $(shell for p in "$$PYTHON310" python3.10 $$HOME/.pyenv/versions/3.10*/
 APP_STAMP  := $(VENV)/.installed
 RASA_STAMP := $(RASA_VENV)/.installed
 
-.PHONY: help setup db train run test test-unit eval bench lint format nlu-export clean
+.PHONY: help setup db train run test test-unit eval bench bench-train lint format nlu-export clean
 
 help:
 	@echo "make run    — 安装环境、初始化数据库、按需训练并启动全部服务"
 	@echo "make test   — 运行全部测试"
-	@echo "make train / make eval / make bench / make lint"
+	@echo "make train / make eval / make bench / make bench-train / make lint"
 
 $(APP_STAMP): pyproject.toml
 	@$(PYTHON3) -c 'import sys; assert sys.version_info >= (3, 10), "需要 Python >= 3.10"'
@@ -76,6 +76,10 @@ eval: setup
 bench: setup
 	$(WXBOT) bot train
 	$(PY) -m bench.load
+
+# The training pipeline study (about three hours: it trains the old DIET pipeline too).
+bench-train: setup
+	$(PY) -m bench.train_study --finetune
 
 lint: $(APP_STAMP)
 	$(VENV)/bin/ruff check .

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -28,7 +27,7 @@ import yaml
 from bench.common import DATA_DIR, RESULTS_DIR
 from bench.results import update_section
 from knowledge.text import search_text
-from knowledge.training import BOT_DIR, RASA_BIN, current_model
+from knowledge.training import BOT_DIR, RASA_BIN, current_model, rasa_env
 
 FRESH = DATA_DIR / "nlu_fresh.yml"
 HELDOUT = DATA_DIR / "nlu_heldout.yml"
@@ -47,12 +46,12 @@ def examples(path: Path) -> list[tuple[str, str]]:
     return pairs
 
 
-def training_texts() -> set[str]:
-    return {search_text(t) for p in (BOT_DIR / "data").rglob("*.yml") for _, t in examples(p)}
+def training_texts(bot_dir: Path = BOT_DIR) -> set[str]:
+    return {search_text(t) for p in (bot_dir / "data").rglob("*.yml") for _, t in examples(p)}
 
 
-def unseen(path: Path) -> tuple[list[tuple[str, str]], int]:
-    seen = training_texts()
+def unseen(path: Path, bot_dir: Path = BOT_DIR) -> tuple[list[tuple[str, str]], int]:
+    seen = training_texts(bot_dir)
     pairs = examples(path)
     kept = [(i, t) for i, t in pairs if search_text(t) not in seen]
     return kept, len(pairs) - len(kept)
@@ -71,15 +70,17 @@ def write_nlu(pairs: list[tuple[str, str]], path: Path) -> None:
     )
 
 
-def evaluate(model: Path, path: Path) -> dict[str, float | int]:
-    """`rasa test nlu` on the set's unseen utterances."""
-    pairs, dropped = unseen(path)
-    out = RESULTS_DIR / f"nlu-{path.stem}"
+def evaluate(
+    model: Path, path: Path, out: Path | None = None, bot_dir: Path = BOT_DIR
+) -> dict[str, float | int]:
+    """`rasa test nlu` on the set's unseen utterances (unseen by the training data of
+    `bot_dir`)."""
+    pairs, dropped = unseen(path, bot_dir)
+    out = out or RESULTS_DIR / f"nlu-{path.stem}"
     out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, (out / "rasa.log").open("w") as log:
         test_file = Path(tmp) / "unseen.yml"
         write_nlu(pairs, test_file)
-        env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
         subprocess.run(
             [
                 str(RASA_BIN),
@@ -93,9 +94,11 @@ def evaluate(model: Path, path: Path) -> dict[str, float | int]:
                 str(out),
                 "--no-plot",
             ],
-            cwd=BOT_DIR,
+            cwd=bot_dir,
             check=True,
-            env=env,
+            env=rasa_env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     report = json.loads((out / "intent_report.json").read_text(encoding="utf-8"))
     return {

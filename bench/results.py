@@ -11,6 +11,7 @@ SECTIONS = {
     "nlu": "Intent classification (held-out)",
     "retrieval": "No-penalty item retrieval (held-out)",
     "load": "Load test",
+    "training": "Training pipeline study",
 }
 
 

@@ -75,6 +75,20 @@ def ensure_model(bot_dir: Path = BOT_DIR, *, force: bool = False) -> tuple[Path,
     return target, origin
 
 
+def rasa_env(**extra: str) -> dict[str, str]:
+    """The environment every Rasa command of ours runs with."""
+    return {
+        **os.environ,
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "RASA_TELEMETRY_ENABLED": "false",
+        # Rasa's own training cache does not notice a changed jieba dictionary (it only
+        # fingerprints the config), so it could ship a stale one: our fingerprint decides.
+        "RASA_MAX_CACHE_SIZE": "0",
+        **extra,
+    }
+
+
 def _train(bot_dir: Path, name: str) -> None:
     if not RASA_BIN.exists():
         sys.exit("找不到 .venv-rasa/bin/rasa：请先运行 make setup（或 make run）")
@@ -93,13 +107,4 @@ def _train(bot_dir: Path, name: str) -> None:
         "data",
     ]
     print(f"训练 Rasa 模型 {name}（首次约需数分钟）…", flush=True)
-    env = {
-        **os.environ,
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-        "RASA_TELEMETRY_ENABLED": "false",
-        # Rasa's own training cache does not notice a changed jieba dictionary (it only
-        # fingerprints the config), so it could ship a stale one: our fingerprint decides.
-        "RASA_MAX_CACHE_SIZE": "0",
-    }
-    subprocess.run(cmd, cwd=bot_dir, check=True, env=env)
+    subprocess.run(cmd, cwd=bot_dir, check=True, env=rasa_env())
