@@ -61,7 +61,7 @@ nlu-export: db
 run: setup db train
 	$(WXBOT) serve
 
-test: setup
+test: setup lint
 	$(WXBOT) bot train
 	$(PY) -m pytest
 
@@ -84,6 +84,8 @@ bench-train: setup
 lint: $(APP_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 format: $(APP_STAMP)
 	$(VENV)/bin/ruff check --fix .

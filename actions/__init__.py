@@ -1,1 +1,1 @@
-"""Custom actions of the assistant (rasa-sdk). Thin: they ask `knowledge` and format replies."""
+"""rasa-sdk actions: thin — tracker → knowledge/booking service → dispatcher."""

@@ -2,35 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from actions import texts
-from actions.answers import (
-    answer_in_context,
-    cite,
-    context_topic,
-    item_in_topic,
-    send_answer,
-    send_faq,
-    user_text,
-)
-from actions.topics import latest_intent
+from actions import runtime
+from actions.replies import cite, latest_intent, send_answer, send_faq, user_text
 from knowledge import repositories
-from knowledge.db import session_scope
+from knowledge.answering import answer_in_context, context_topic, item_in_topic
 from knowledge.models import FaqEntry, NoPenaltyItem
 from knowledge.search import search_items
+from knowledge.text import get_lexicon
 
 # The FAQ entry that explains what happens on a second violation.
 REPEAT_FAQ_KEY = "no-penalty-second-violation"
 # A behaviour named in the follow-up itself ("狗没拴绳罚多少") must match at least this well.
 NAMED_BEHAVIOUR_SCORE = 0.45
-# "多少钱" after "怎么办狗证" asks what the licence costs, not what the fine is.
-FINE_WORDS = ("罚",)
 
 
 def _context(
@@ -50,9 +39,9 @@ def _context(
     faq = repositories.get_faq(session, key=key) if key else None
     if faq is not None and text:
         # "怎么办狗证" then "不办罚多少": the FAQ question plus the follow-up names the behaviour.
-        # Only an item of the FAQ's own topic: a general question ("车停人行道罚多少") has none.
+        # Only an item of a domain the FAQ's topic names: a general question has none.
         for item, _ in search_items(session, f"{faq.question} {text}", limit=3):
-            if item_in_topic(item, faq.topic):
+            if item_in_topic(item, faq.topic, named_only=True):
                 return item, faq
     return None, faq
 
@@ -61,13 +50,14 @@ class ActionFollowUp(Action):
     def name(self) -> str:
         return "action_follow_up"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         intent, _ = latest_intent(tracker)
-        text = user_text(tracker.latest_message)
-        with session_scope() as session:
-            if intent == "ask_fine" and not any(w in text for w in FINE_WORDS):
+        text = user_text(tracker)
+        with runtime.db() as session:
+            # "多少钱" after "怎么办狗证" asks what the licence costs, not the fine.
+            if intent == "ask_fine" and not get_lexicon().has_cue("fine", text):
                 context = context_topic(session, text, tracker.get_slot("last_topic"))
                 answer = answer_in_context(session, text, context) if context else None
                 if answer is not None:
@@ -79,34 +69,33 @@ class ActionFollowUp(Action):
                     send_faq(dispatcher, session, repeat)
                 if item is not None and item.penalty_range:
                     dispatcher.utter_message(
-                        text=texts.REPEAT_OF_ITEM.format(
-                            behavior=item.behavior, penalty=item.penalty_range
-                        )
-                        + "\n"
-                        + cite(item.penalty_basis)
+                        response="utter_repeat_of_item",
+                        behavior=item.behavior,
+                        penalty=item.penalty_range,
+                        basis=cite(item.penalty_basis),
                     )
                 if repeat is None and item is None:
-                    dispatcher.utter_message(text=texts.NO_CONTEXT_FOLLOW_UP)
+                    dispatcher.utter_message(response="utter_no_context_follow_up")
             elif item is not None and intent == "ask_legal_basis":
                 dispatcher.utter_message(
-                    text=texts.LEGAL_OF_ITEM.format(
-                        behavior=item.behavior,
-                        legal=item.legal_basis,
-                        penalty_basis=item.penalty_basis or "—",
-                    )
+                    response="utter_legal_of_item",
+                    behavior=item.behavior,
+                    legal=item.legal_basis,
+                    penalty_basis=item.penalty_basis or "—",
                 )
             elif item is not None:
-                parts = [
-                    texts.FINE_OF_ITEM.format(behavior=item.behavior, penalty=item.penalty_range)
-                ]
-                if item.correction_note:
-                    parts.append(item.correction_note)
+                parts = [item.correction_note] if item.correction_note else []
                 parts.append(cite(item.penalty_basis or item.legal_basis))
-                dispatcher.utter_message(text="\n".join(parts))
+                dispatcher.utter_message(
+                    response="utter_fine_of_item",
+                    behavior=item.behavior,
+                    penalty=item.penalty_range,
+                    details="\n".join(parts),
+                )
             elif faq is not None and intent == "ask_legal_basis" and faq.source:
-                dispatcher.utter_message(text=texts.LEGAL_OF_FAQ.format(source=faq.source))
+                dispatcher.utter_message(response="utter_legal_of_faq", source=faq.source)
             else:
-                dispatcher.utter_message(text=texts.NO_CONTEXT_FOLLOW_UP)
+                dispatcher.utter_message(response="utter_no_context_follow_up")
         if item is not None:
             return [SlotSet("last_item_id", str(item.id))]
         return []

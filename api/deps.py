@@ -9,8 +9,8 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from api.rasa_client import RasaClient
-from knowledge.db import session_scope
-from knowledge.settings import Settings
+from core.config import Settings
+from core.db import session_scope
 
 
 def get_db(request: Request) -> Iterator[Session]:

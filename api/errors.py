@@ -10,20 +10,16 @@ from fastapi.responses import JSONResponse
 from slowapi.errors import RateLimitExceeded
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.texts import (
+    FIELD_MESSAGES,
+    INVALID_JSON,
+    INVALID_REQUEST,
+    NOT_FOUND,
+    SERVER_ERROR,
+    TOO_MANY,
+)
+
 log = logging.getLogger(__name__)
-
-INVALID_JSON = '请求格式不正确：请发送 JSON，例如 {"session_id": "…", "text": "…"}'
-INVALID_REQUEST = "请求内容不正确，请检查后重试"
-TOO_MANY = "您发送得太快了，请稍等一会儿再试"
-SERVER_ERROR = "系统出了点问题，请稍后再试，或拨打12345政务服务热线咨询"
-NOT_FOUND = "没有找到这个页面或资源"
-
-FIELD_MESSAGES = {
-    "session_id": "会话编号不正确，请刷新页面后重试",
-    "text": "请输入文字内容",
-    "limit": "limit 应为 1 到 100 之间的整数",
-    "phone": "请提供预约时填写的手机号",
-}
 
 
 def _validation_message(exc: RequestValidationError) -> str:

@@ -6,8 +6,12 @@ import logging
 from typing import Any
 
 import httpx
+from pydantic import TypeAdapter, ValidationError
+
+from knowledge.cards import ItemCard
 
 log = logging.getLogger(__name__)
+_CARD = TypeAdapter(ItemCard)
 
 
 class RasaUnavailable(Exception):
@@ -59,7 +63,13 @@ def to_contract_messages(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
         custom = message.get("custom")
         text = message.get("text")
         if isinstance(custom, dict) and isinstance(custom.get("card"), dict):
-            messages.append({"type": "card", "card": custom["card"]})
+            try:
+                card = _CARD.validate_python(custom["card"])
+                messages.append({"type": "card", "card": card})
+            except ValidationError:
+                log.warning("card of an unknown shape shown as text")
+                if custom.get("text"):
+                    messages.append({"type": "text", "text": str(custom["text"])})
         elif message.get("buttons"):
             buttons = [
                 {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from knowledge.cards import ItemCard
 
 
 class ChatRequest(BaseModel):
@@ -31,7 +33,7 @@ class ButtonsMessage(BaseModel):
 
 class CardMessage(BaseModel):
     type: Literal["card"] = "card"
-    card: dict[str, Any]
+    card: ItemCard
 
 
 class ChatResponse(BaseModel):
@@ -40,6 +42,8 @@ class ChatResponse(BaseModel):
 
 
 class ItemOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     code: str
     domain: str

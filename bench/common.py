@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from knowledge.seed import create_seeded_database
+from wxbot.migrate import create_seeded_database
 
 BENCH_DIR = Path(__file__).resolve().parent
 DATA_DIR = BENCH_DIR / "data"

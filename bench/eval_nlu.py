@@ -27,10 +27,12 @@ import yaml
 from bench.common import DATA_DIR, RESULTS_DIR
 from bench.results import update_section
 from knowledge.text import search_text
-from knowledge.training import BOT_DIR, RASA_BIN, current_model, rasa_env
+from wxbot.rasa import BOT_DIR, RASA_BIN, rasa_env
+from wxbot.training import current_model
 
 FRESH = DATA_DIR / "nlu_fresh.yml"
 HELDOUT = DATA_DIR / "nlu_heldout.yml"
+ROBUST = DATA_DIR / "nlu_robust.yml"
 
 
 def examples(path: Path) -> list[tuple[str, str]]:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from bench.common import load_queries, ref_code, seeded_db
 from bench.results import update_section
-from knowledge.db import session_scope
+from core.db import session_scope
 from knowledge.search import MIN_SCORE, search_items
 
 

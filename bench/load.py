@@ -18,8 +18,8 @@ from pathlib import Path
 
 from bench.common import BENCH_DIR
 from bench.results import update_section
-from tests.conftest import make_db
-from tests.integration.stack import model_ready, running_stack
+from wxbot.migrate import create_seeded_database
+from wxbot.stack import model_ready, running_stack
 
 
 def main() -> int:
@@ -32,7 +32,8 @@ def main() -> int:
         return 1
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        url = make_db(work / "app.db")
+        url = f"sqlite:///{work / 'app.db'}"
+        create_seeded_database(url)
         with running_stack(work, url) as stack:
             prefix = work / "locust"
             subprocess.run(

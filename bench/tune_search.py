@@ -13,8 +13,8 @@ from __future__ import annotations
 import itertools
 
 from bench.common import load_queries, ref_code, seeded_db
+from core.db import session_scope
 from knowledge import repositories
-from knowledge.db import session_scope
 from knowledge.search import (
     MIN_SCORE,
     W_BM25,

@@ -1,1 +1,5 @@
-"""Knowledge base of the assistant: tables, repositories, search, seed data and importers."""
+"""The knowledge base: models, text analysis, search, answering, seed data, import, NLU export."""
+
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"

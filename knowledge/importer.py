@@ -17,8 +17,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from knowledge.models import ORIGIN_OFFICIAL, NoPenaltyItem
+from knowledge.models import ORIGIN_LABELS, ORIGIN_OFFICIAL, ORIGIN_REFERENCE, NoPenaltyItem
 from knowledge.text import clean_text
+from knowledge.upsert import upsert
 
 REQUIRED_COLUMNS = ("序号", "领域", "违法行为", "法律依据", "处罚依据", "适用条件")
 FIELD_OF_COLUMN = {
@@ -31,8 +32,7 @@ FIELD_OF_COLUMN = {
 REQUIRED_VALUES = ("序号", "领域", "违法行为", "法律依据")
 SOURCE_KIND_COLUMN = "来源类型"
 CODE_COLUMN = "编码"
-OFFICIAL_LABEL = "官方清单"
-REFERENCE_LABEL = "参考事项"
+REFERENCE_LABEL = ORIGIN_LABELS[ORIGIN_REFERENCE]
 EXPORT_ONLY_COLUMNS = (SOURCE_KIND_COLUMN, CODE_COLUMN)
 MAX_LENGTH = {"领域": 60, "违法行为": 2000, "法律依据": 2000, "处罚依据": 2000, "适用条件": 2000}
 MAX_ROWS = 5000
@@ -182,23 +182,15 @@ def import_official_list(session: Session, path: Path, *, actor: str) -> ImportR
             select(NoPenaltyItem).where(NoPenaltyItem.origin == ORIGIN_OFFICIAL)
         )
     }
-    for record in records:
-        item = existing.get(record["code"])
-        if item is None:
-            session.add(NoPenaltyItem(origin=ORIGIN_OFFICIAL, updated_by=actor, **record))
-            result.created += 1
-            continue
-        changed = {k: v for k, v in record.items() if getattr(item, k) != v}
-        if not item.active:
-            changed["active"] = True
-        if changed:
-            for key, value in changed.items():
-                setattr(item, key, value)
-            item.updated_by = actor
-            result.updated += 1
-        else:
-            result.unchanged += 1
-    session.flush()
+    rows = [{**record, "origin": ORIGIN_OFFICIAL, "active": True} for record in records]
+    counts = upsert(
+        session, NoPenaltyItem, "code", rows, stamp={"updated_by": actor}, existing=existing
+    )
+    result.created, result.updated, result.unchanged = (
+        counts.created,
+        counts.updated,
+        counts.unchanged,
+    )
     return result
 
 
@@ -221,7 +213,7 @@ def export_items(session: Session, path: Path, *, include_reference: bool = Fals
                 item.legal_basis,
                 item.penalty_basis,
                 item.conditions,
-                OFFICIAL_LABEL if item.origin == ORIGIN_OFFICIAL else REFERENCE_LABEL,
+                ORIGIN_LABELS.get(item.origin, REFERENCE_LABEL),
                 item.code,
                 *[(item.extra or {}).get(c, "") for c in extra_columns],
             ]

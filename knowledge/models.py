@@ -1,49 +1,19 @@
-"""Tables of the knowledge base and of the booking service (SQLAlchemy 2.0, typed)."""
+"""Tables of the knowledge base (SQLAlchemy 2.0, typed)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar
+from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    Date,
-    DateTime,
-    Float,
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-    func,
-)
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, Date, DateTime, Float, Integer, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.db import Base, TimestampMixin, utcnow
 
 ORIGIN_REFERENCE = "reference"
 ORIGIN_OFFICIAL = "official_list"
-ORIGINS = (ORIGIN_REFERENCE, ORIGIN_OFFICIAL)
-
-TOPICS = ("no_penalty", "outdoor_dining", "dog", "credit_repair", "checkup", "general")
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-class Base(DeclarativeBase):
-    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[str]: JSON}
-
-
-class TimestampMixin:
-    created_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, server_default=func.now()
-    )
-    updated_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow, server_default=func.now()
-    )
-    # Who last changed the record: "seed", "import:<file>" or "staff:<username>".
-    updated_by: Mapped[str] = mapped_column(String(80), default="seed")
+# The one registry of origins: the label the console, the API and the list files show.
+ORIGIN_LABELS = {ORIGIN_OFFICIAL: "官方清单", ORIGIN_REFERENCE: "参考事项"}
 
 
 class NoPenaltyItem(TimestampMixin, Base):
@@ -71,6 +41,10 @@ class NoPenaltyItem(TimestampMixin, Base):
     fix_hint: Mapped[str] = mapped_column(Text, default="")
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)  # extra columns of an import
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    @property
+    def origin_label(self) -> str:
+        return ORIGIN_LABELS.get(self.origin, self.origin)
 
     def __str__(self) -> str:
         return f"{self.code} {self.behavior[:30]}"
@@ -164,107 +138,3 @@ class UnansweredQuestion(Base):
 
     def __str__(self) -> str:
         return self.text[:40]
-
-
-class StaffUser(Base):
-    __tablename__ = "staff_users"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(60), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(20), default="editor")  # admin / editor
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, server_default=func.now()
-    )
-
-    def __str__(self) -> str:
-        return self.username
-
-
-BOOKING_STATUS_LABELS = {
-    "submitted": "已提交，待工作人员确认",
-    "confirmed": "已确认",
-    "completed": "已完成",
-    "cancelled": "已取消",
-}
-# Which status a booking may move to next.
-BOOKING_TRANSITIONS = {
-    "submitted": ("confirmed", "cancelled"),
-    "confirmed": ("completed", "cancelled"),
-    "completed": (),
-    "cancelled": (),
-}
-
-
-class CheckupSlot(Base):
-    """How many checkups are booked for a town on a half-day (the row that gets locked)."""
-
-    __tablename__ = "checkup_slots"
-    __table_args__ = (UniqueConstraint("town_id", "date", "half_day"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    town_id: Mapped[int] = mapped_column(ForeignKey("towns.id"))
-    date: Mapped[dt.date] = mapped_column(Date)
-    half_day: Mapped[str] = mapped_column(String(4))
-    booked: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class BookingCounter(Base):
-    """Per-date sequence for booking references (TJ20261208-0003)."""
-
-    __tablename__ = "booking_counters"
-
-    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    last: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class Booking(TimestampMixin, Base):
-    """An enterprise checkup (企业体检) booking."""
-
-    __tablename__ = "bookings"
-    __table_args__ = (UniqueConstraint("reference"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    reference: Mapped[str] = mapped_column(String(30))
-    company_name: Mapped[str] = mapped_column(String(120))
-    uscc: Mapped[str] = mapped_column(String(18))
-    contact_name: Mapped[str] = mapped_column(String(40))
-    phone: Mapped[str] = mapped_column(String(20))
-    town_id: Mapped[int] = mapped_column(ForeignKey("towns.id"))
-    industry: Mapped[str] = mapped_column(String(60), default="")
-    needs: Mapped[str] = mapped_column(Text, default="")
-    date: Mapped[dt.date] = mapped_column(Date, index=True)
-    half_day: Mapped[str] = mapped_column(String(4))  # 上午 / 下午
-    status: Mapped[str] = mapped_column(String(20), default="submitted", index=True)
-    staff_note: Mapped[str] = mapped_column(Text, default="")
-    session_id: Mapped[str] = mapped_column(String(100), default="")
-
-    town: Mapped[Town] = relationship()
-    events: Mapped[list[BookingEvent]] = relationship(
-        back_populates="booking", order_by="BookingEvent.id", cascade="all, delete-orphan"
-    )
-
-    @property
-    def status_label(self) -> str:
-        return BOOKING_STATUS_LABELS.get(self.status, self.status)
-
-    def __str__(self) -> str:
-        return self.reference
-
-
-class BookingEvent(Base):
-    """A status change of a booking, with who made it and why."""
-
-    __tablename__ = "booking_events"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id"), index=True)
-    status: Mapped[str] = mapped_column(String(20))
-    note: Mapped[str] = mapped_column(Text, default="")
-    actor: Mapped[str] = mapped_column(String(80))
-    created_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, server_default=func.now()
-    )
-
-    booking: Mapped[Booking] = relationship(back_populates="events")

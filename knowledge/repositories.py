@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from knowledge.models import (
     FaqEntry,
     NoPenaltyItem,
-    StaffUser,
     Topic,
     Town,
     UnansweredQuestion,
@@ -62,11 +61,6 @@ def item_matches(item: NoPenaltyItem, domain: str | None, business_type: str | N
     return not business_type or business_type in (item.business_types or [])
 
 
-def item_domains(session: Session) -> list[str]:
-    stmt = select(NoPenaltyItem.domain).where(NoPenaltyItem.active.is_(True)).distinct()
-    return sorted(session.scalars(stmt).all())
-
-
 # --------------------------------------------------------------------------- FAQ
 def active_faqs(session: Session, *, today: dt.date | None = None) -> Sequence[FaqEntry]:
     """FAQ entries in force today (a rule with a start or end date only shows in its time)."""
@@ -101,10 +95,6 @@ def get_faqs(session: Session, *, keys: Sequence[str]) -> list[FaqEntry]:
 
 
 # --------------------------------------------------------------------------- topics
-def get_staff(session: Session, *, username: str) -> StaffUser | None:
-    return session.scalar(select(StaffUser).where(StaffUser.username == username))
-
-
 def get_topic(session: Session, *, topic: str) -> Topic | None:
     return session.scalar(select(Topic).where(Topic.topic == topic))
 

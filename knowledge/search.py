@@ -256,12 +256,12 @@ indexes = _KnowledgeIndexes()
 
 
 def _item_index(session: Session) -> HybridIndex:
-    version = (str(session.get_bind().url), *repositories.items_version(session))
+    version = (str(session.get_bind().engine.url), *repositories.items_version(session))
     return indexes.get("items", version, lambda: _item_docs(session), question_words=False)
 
 
 def _faq_index(session: Session) -> HybridIndex:
-    version = (str(session.get_bind().url), *repositories.faqs_version(session))
+    version = (str(session.get_bind().engine.url), *repositories.faqs_version(session))
     return indexes.get("faqs", version, lambda: _faq_docs(session))
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from knowledge import DATA_DIR
 from knowledge.models import (
     ORIGIN_REFERENCE,
     FaqEntry,
@@ -25,8 +25,7 @@ from knowledge.models import (
     Topic,
     Town,
 )
-
-DATA_DIR = Path(__file__).resolve().parent / "data"
+from knowledge.upsert import upsert
 
 
 @dataclass
@@ -34,9 +33,6 @@ class SeedReport:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     kept_staff_edits: dict[str, int] = field(default_factory=dict)
-
-    def count(self, bucket: dict[str, int], table: str) -> None:
-        bucket[table] = bucket.get(table, 0) + 1
 
     def summary(self) -> str:
         tables = sorted({*self.created, *self.updated, *self.kept_staff_edits})
@@ -49,36 +45,32 @@ class SeedReport:
 
 
 def _read(name: str, data_dir: Path) -> dict[str, Any]:
-    return yaml.safe_load((data_dir / name).read_text(encoding="utf-8")) or {}
+    data: dict[str, Any] = yaml.safe_load((data_dir / name).read_text(encoding="utf-8")) or {}
+    return data
+
+
+def _staff_edited(record: Any) -> bool:
+    return str(getattr(record, "updated_by", "seed")).startswith("staff:")
 
 
 def _upsert(
     session: Session,
     report: SeedReport,
-    model: type,
+    model: type[Any],
     key_field: str,
     rows: Iterable[dict[str, Any]],
     convert: Callable[[dict[str, Any]], dict[str, Any]],
 ) -> None:
+    stamp = {"updated_by": "seed"} if hasattr(model, "updated_by") else {}
+    counts = upsert(session, model, key_field, map(convert, rows), stamp=stamp, keep=_staff_edited)
     table = model.__tablename__
-    existing = {getattr(r, key_field): r for r in session.scalars(select(model))}
-    for row in rows:
-        values = convert(row)
-        record = existing.get(values[key_field])
-        if record is None:
-            session.add(model(**values))
-            report.count(report.created, table)
-            continue
-        if str(getattr(record, "updated_by", "seed")).startswith("staff:"):
-            report.count(report.kept_staff_edits, table)
-            continue
-        changed = False
-        for name, value in values.items():
-            if getattr(record, name) != value:
-                setattr(record, name, value)
-                changed = True
-        if changed:
-            report.count(report.updated, table)
+    for bucket, n in (
+        (report.created, counts.created),
+        (report.updated, counts.updated),
+        (report.kept_staff_edits, counts.kept),
+    ):
+        if n:
+            bucket[table] = bucket.get(table, 0) + n
 
 
 def _item(row: dict[str, Any]) -> dict[str, Any]:
@@ -101,7 +93,6 @@ def _item(row: dict[str, Any]) -> dict[str, Any]:
         "check_hint": row.get("check_hint", ""),
         "fix_hint": row.get("fix_hint", ""),
         "extra": {"ref_id": row.get("ref_id")},
-        "updated_by": "seed",
     }
 
 
@@ -123,7 +114,6 @@ def _faq(row: dict[str, Any]) -> dict[str, Any]:
         "related": list(row.get("related") or []),
         "valid_from": _date(row.get("valid_from")),
         "valid_until": _date(row.get("valid_until")),
-        "updated_by": "seed",
     }
 
 
@@ -136,7 +126,6 @@ def _topic(row: dict[str, Any]) -> dict[str, Any]:
         "source_ref": row.get("source_ref", ""),
         "suggestions": list(row.get("suggestions") or []),
         "unknowns": list(row.get("unknowns") or []),
-        "updated_by": "seed",
     }
 
 
@@ -154,7 +143,6 @@ def _regulation(row: dict[str, Any]) -> dict[str, Any]:
         "version": row.get("version", ""),
         "source": row.get("source", ""),
         "version_warning": row.get("version_warning", ""),
-        "updated_by": "seed",
     }
 
 
@@ -181,13 +169,3 @@ def load_seed(session: Session, data_dir: Path = DATA_DIR) -> SeedReport:
     _upsert(session, report, Topic, "topic", _read("topics.yaml", data_dir)["topics"], _topic)
     session.flush()
     return report
-
-
-def create_seeded_database(url: str) -> None:
-    """Migrate the database at `url` to the latest schema and load the seed knowledge."""
-    from knowledge import migrate
-    from knowledge.db import session_scope
-
-    migrate.upgrade(url)
-    with session_scope(url) as session:
-        load_seed(session)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+from knowledge import DATA_DIR
 
 _TAG_RE = re.compile(r"<[^>]{0,200}>")
 _SPACE_RE = re.compile(r"\s+")
@@ -53,9 +53,13 @@ def search_text(text: str) -> str:
 
 @dataclass(frozen=True)
 class Lexicon:
+    """knowledge/data/lexicon.yaml: every word list that steers the assistant."""
+
     terms: tuple[str, ...]
     synonyms: dict[str, str] = field(default_factory=dict)  # variant -> canonical
     topic_terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    form_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path = DATA_DIR / "lexicon.yaml") -> Lexicon:
@@ -64,20 +68,31 @@ class Lexicon:
         for canonical, words in (data.get("synonyms") or {}).items():
             for word in words:
                 variants[str(word).lower()] = str(canonical)
-        topic_terms = {
-            str(topic): tuple(str(t) for t in terms)
-            for topic, terms in (data.get("topic_terms") or {}).items()
-        }
+
+        def lists(key: str) -> dict[str, tuple[str, ...]]:
+            return {str(k): tuple(str(w) for w in v) for k, v in (data.get(key) or {}).items()}
+
         return cls(
             terms=tuple(str(t) for t in data.get("terms") or ()),
             synonyms=variants,
-            topic_terms=topic_terms,
+            topic_terms=lists("topic_terms"),
+            cues=lists("cues"),
+            form_fields=lists("form_fields"),
         )
+
+    def has_cue(self, name: str, text: str) -> bool:
+        """Whether the text contains one of the cue words of that name."""
+        return any(w in text for w in self.cues[name])
 
     def dictionary_words(self) -> list[str]:
         words = set(self.terms) | set(self.synonyms) | set(self.synonyms.values())
         words |= {t for terms in self.topic_terms.values() for t in terms}
         return sorted(w for w in words if len(w) > 1)
+
+
+@lru_cache(maxsize=1)
+def get_lexicon() -> Lexicon:
+    return Lexicon.load()
 
 
 class Analyzer:
@@ -89,14 +104,12 @@ class Analyzer:
         from spacy.matcher import PhraseMatcher
 
         jieba.setLogLevel(logging.WARNING)
-        self.lexicon = lexicon or Lexicon.load()
+        self.lexicon = lexicon or get_lexicon()
         self._lock = threading.Lock()
         self.nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
         self.stop_words = frozenset(self.nlp.Defaults.stop_words) - _KEEP_WORDS
         self._jieba = jieba
         self.add_words([*self.lexicon.dictionary_words(), *extra_words])
-        self.matcher = PhraseMatcher(self.nlp.vocab)
-        self.matcher.add("DOMAIN_TERM", [self.nlp.make_doc(t) for t in self.lexicon.terms])
         self.topic_matcher = PhraseMatcher(self.nlp.vocab)
         for topic, terms in self.lexicon.topic_terms.items():
             self.topic_matcher.add(topic, [self.nlp.make_doc(search_text(t)) for t in terms])
@@ -147,12 +160,6 @@ class Analyzer:
     def search_words(self, text: str, *, questions: bool = True) -> list[str]:
         """Content words plus the dictionary words inside them (see `expand`)."""
         return self.expand(self.content_words(text, questions=questions), questions=questions)
-
-    def domain_terms(self, text: str) -> list[str]:
-        """Domain terms (from the lexicon) that occur in the text."""
-        with self._lock:
-            doc = self.nlp.make_doc(search_text(text))
-        return sorted({doc[start:end].text for _, start, end in self.matcher(doc)})
 
     def topic_of(self, text: str) -> str | None:
         """The topic whose terms the text mentions most, if any ("犬牌丢了" → dog)."""

@@ -12,12 +12,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from knowledge import booking
-from knowledge.db import session_scope
-from knowledge.models import Booking, Town
+from booking import workflow
+from booking.models import Booking
+from booking.rules import BookingRules
+from core.config import get_settings
+from core.db import session_scope
+from knowledge.models import Town
 from knowledge.search import indexes
-from knowledge.seed import create_seeded_database
-from knowledge.settings import get_settings
+from wxbot.migrate import create_seeded_database
 
 
 def make_db(path: Path) -> str:
@@ -78,15 +80,15 @@ def add_booking(
     day: dt.date = dt.date(2026, 12, 8),
     half_day: str = "上午",
     company: str = "湖州测试有限公司",
-    today: dt.date | None = dt.date(2026, 11, 25),
+    today: dt.date = dt.date(2026, 11, 25),
 ) -> Booking:
     """Store a checkup booking the way the chat does (capacity and reference included)."""
     with session_scope(url) as session:
         found = session.scalar(select(Town).where(Town.name == town))
         assert found is not None
-        return booking.create_booking(
+        return workflow.create_booking(
             session,
-            booking.BookingRequest(
+            workflow.BookingRequest(
                 company_name=company,
                 uscc="91110000600037341L",
                 contact_name="王建国",
@@ -98,4 +100,5 @@ def add_booking(
                 half_day=half_day,
             ),
             today=today,
+            rules=BookingRules(),
         )

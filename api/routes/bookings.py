@@ -8,40 +8,48 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
+from slowapi import Limiter
 
 from api.deps import SessionDep
-from api.limits import limiter, lookup_limit
 from api.schemas import BookingOut
-from knowledge import booking, dates
+from booking import dates
+from booking import texts as BT
+from booking.references import parse_reference
+from booking.workflow import find_booking
+from core.config import Settings
+from core.security import mask_phone
 
-router = APIRouter(tags=["bookings"])
 
+def build_router(limiter: Limiter, settings: Settings) -> APIRouter:
+    router = APIRouter(tags=["bookings"])
 
-@router.get("/api/bookings/{reference}", response_model=BookingOut)
-@limiter.limit(lookup_limit)
-def get_booking(
-    request: Request,
-    reference: str,
-    session: SessionDep,
-    phone: Annotated[str, Query(min_length=1, max_length=30)],
-) -> BookingOut:
-    parsed = booking.parse_reference(reference)
-    found = booking.find_booking(session, parsed, phone) if parsed else None
-    if found is None:
-        raise HTTPException(status_code=404, detail=booking.MSG["not_found"])
-    return BookingOut(
-        reference=found.reference,
-        company_name=found.company_name,
-        town=found.town.name,
-        date=found.date,
-        half_day=found.half_day,
-        when=dates.describe(found.date, found.half_day),
-        status=found.status,
-        status_label=found.status_label,
-        staff_note=found.staff_note,
-        phone=booking.mask_phone(found.phone),
-        history=[
-            {"status": e.status, "at": e.created_at.isoformat(), "note": e.note}
-            for e in found.events
-        ],
-    )
+    @router.get("/api/bookings/{reference}", response_model=BookingOut)
+    @limiter.limit(settings.lookup_rate_limit)
+    def get_booking(
+        request: Request,
+        reference: str,
+        session: SessionDep,
+        phone: Annotated[str, Query(min_length=1, max_length=30)],
+    ) -> BookingOut:
+        parsed = parse_reference(reference)
+        found = find_booking(session, parsed, phone) if parsed else None
+        if found is None:
+            raise HTTPException(status_code=404, detail=BT.NOT_FOUND)
+        return BookingOut(
+            reference=found.reference,
+            company_name=found.company_name,
+            town=found.town.name,
+            date=found.date,
+            half_day=found.half_day,
+            when=dates.describe(found.date, found.half_day),
+            status=found.status,
+            status_label=found.status_label,
+            staff_note=found.staff_note,
+            phone=mask_phone(found.phone),
+            history=[
+                {"status": e.status, "at": e.created_at.isoformat(), "note": e.note}
+                for e in found.events
+            ],
+        )
+
+    return router

@@ -9,41 +9,15 @@ from fastapi import APIRouter, HTTPException, Query
 
 from api.deps import SessionDep
 from api.schemas import ItemOut, ItemsResponse
+from api.texts import NO_SUCH_ITEM
 from knowledge import repositories
-from knowledge.models import ORIGIN_OFFICIAL, NoPenaltyItem
 from knowledge.search import search_items
 from knowledge.text import clean_text
+from knowledge.texts import NOTHING_FOUND
 
 router = APIRouter(tags=["items"])
-
-NOTHING_FOUND = "没有找到与“{q}”相关的事项。请换个说法描述，或拨打12345政务服务热线咨询。"
-ORIGIN_LABELS = {
-    ORIGIN_OFFICIAL: "吴兴区官方清单",
-    "reference": "参考事项（依据法规条文整理，以官方清单为准）",
-}
-
-
-def item_out(item: NoPenaltyItem, score: float | None = None) -> ItemOut:
-    return ItemOut(
-        id=item.id,
-        code=item.code,
-        domain=item.domain,
-        behavior=item.behavior,
-        legal_basis=item.legal_basis,
-        penalty_basis=item.penalty_basis,
-        penalty_range=item.penalty_range,
-        conditions=item.conditions,
-        correction_note=item.correction_note,
-        caution=item.caution,
-        enforcer=item.enforcer,
-        source=item.source,
-        origin=item.origin,
-        origin_label=ORIGIN_LABELS.get(item.origin, item.origin),
-        business_types=list(item.business_types or []),
-        check_hint=item.check_hint,
-        fix_hint=item.fix_hint,
-        score=score,
-    )
+# A search lists at most this many matches in all (its `total`), page by page.
+MAX_SEARCH_RESULTS = 100
 
 
 @router.get("/api/items", response_model=ItemsResponse)
@@ -62,19 +36,22 @@ def list_items(
             query,
             domain=domain or None,
             business_type=business_type or None,
-            limit=limit,
+            limit=MAX_SEARCH_RESULTS,
         )
-        items = [item_out(item, hit.score) for item, hit in found]
-        message = None if items else NOTHING_FOUND.format(q=query[:30])
-        return ItemsResponse(items=items, total=len(items), message=message)
-    page, total = repositories.list_items(
+        page = [
+            ItemOut.model_validate(item).model_copy(update={"score": hit.score})
+            for item, hit in found[offset : offset + limit]
+        ]
+        message = None if found else NOTHING_FOUND.format(q=query[:30])
+        return ItemsResponse(items=page, total=len(found), message=message)
+    items, total = repositories.list_items(
         session,
         domain=domain or None,
         business_type=business_type or None,
         limit=limit,
         offset=offset,
     )
-    return ItemsResponse(items=[item_out(i) for i in page], total=total)
+    return ItemsResponse(items=[ItemOut.model_validate(i) for i in items], total=total)
 
 
 @router.get("/api/items/facets")
@@ -93,5 +70,5 @@ def facets(session: SessionDep) -> dict[str, list[dict[str, object]]]:
 def get_item(item_id: int, session: SessionDep) -> ItemOut:
     item = repositories.get_item(session, item_id=item_id)
     if item is None or not item.active:
-        raise HTTPException(status_code=404, detail="没有这个事项")
-    return item_out(item)
+        raise HTTPException(status_code=404, detail=NO_SUCH_ITEM)
+    return ItemOut.model_validate(item)

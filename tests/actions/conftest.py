@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
+
+from actions.topics import TOPIC_ACTIONS
+from tests.domain import domain, render
 
 Run = Callable[..., tuple[CollectingDispatcher, list[dict[str, Any]]]]
 
@@ -41,18 +45,35 @@ def make_tracker(
 def run() -> Run:
     def _run(action: Action, text: str, intent: str, **kwargs: Any):  # type: ignore[no-untyped-def]
         dispatcher = CollectingDispatcher()
-        events = action.run(dispatcher, make_tracker(text, intent, **kwargs), {})
+        tracker = make_tracker(text, intent, **kwargs)
+        events = asyncio.run(action.run(dispatcher, tracker, domain()))
         return dispatcher, events
 
     return _run
 
 
-def texts_of(dispatcher: CollectingDispatcher) -> str:
-    return "\n".join(m.get("text") or "" for m in dispatcher.messages)
+def messages_of(
+    dispatcher: CollectingDispatcher, slots: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """The messages as the user gets them: domain responses rendered."""
+    return [render(m, slots) for m in dispatcher.messages]
+
+
+def texts_of(dispatcher: CollectingDispatcher, slots: dict[str, Any] | None = None) -> str:
+    return "\n".join(m.get("text") or "" for m in messages_of(dispatcher, slots))
+
+
+def buttons_of(dispatcher: CollectingDispatcher) -> list[dict[str, str]]:
+    return [b for m in messages_of(dispatcher) for b in m.get("buttons") or []]
 
 
 def cards_of(dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
     return [m["custom"]["card"] for m in dispatcher.messages if m.get("custom")]
+
+
+def topic_action(topic: str) -> Action:
+    """The registry's action for a topic answered from the knowledge base."""
+    return next(cls() for cls in TOPIC_ACTIONS if cls.spec.key == topic)
 
 
 def slot(events: list[dict[str, Any]], name: str) -> Any:

@@ -7,9 +7,9 @@ import re
 from sqlalchemy import select
 
 from actions.handoff import ActionFallback, ActionReportIssue, ActionRequestHuman
-from knowledge.db import session_scope
+from core.db import session_scope
 from knowledge.models import UnansweredQuestion
-from tests.actions.conftest import Run, cards_of, texts_of
+from tests.actions.conftest import Run, buttons_of, cards_of, texts_of
 
 
 def _logged(url: str) -> list[tuple[str, str]]:
@@ -21,7 +21,7 @@ def test_out_of_scope_points_to_12345_and_is_logged(fresh_db_url: str, run: Run)
     dispatcher, _ = run(ActionFallback(), "社保卡怎么补办", "out_of_scope", confidence=0.97)
     text = texts_of(dispatcher)
     assert "12345" in text and "首违不罚" in text
-    assert any(m.get("buttons") for m in dispatcher.messages)
+    assert bool(buttons_of(dispatcher))
     assert _logged(fresh_db_url) == [("社保卡怎么补办", "out_of_scope")]
 
 

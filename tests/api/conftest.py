@@ -8,11 +8,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from api.app import create_app
 from api.deps import get_rasa
-from api.limits import limiter
-from api.main import create_app
 from api.rasa_client import RasaUnavailable
-from knowledge.settings import Settings
+from core.config import Settings
 
 
 class FakeRasa:
@@ -21,7 +20,9 @@ class FakeRasa:
         self.down = False
         self.sent: list[tuple[str, str]] = []
 
-    async def send(self, sender: str, text: str, metadata: dict[str, Any] | None = None):  # type: ignore[no-untyped-def]
+    async def send(
+        self, sender: str, text: str, metadata: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
         if self.down:
             raise RasaUnavailable
         self.sent.append((sender, text))
@@ -41,10 +42,15 @@ def fake_rasa() -> FakeRasa:
     return FakeRasa()
 
 
+def make_client(fake_rasa: FakeRasa, **settings: Any) -> TestClient:
+    """A client of a new app (with its own rate limits) on these settings."""
+    settings.setdefault("action_server_url", "http://127.0.0.1:9/webhook")
+    app = create_app(Settings(**settings))
+    app.dependency_overrides[get_rasa] = lambda: fake_rasa
+    return TestClient(app)
+
+
 @pytest.fixture
 def client(db_url: str, fake_rasa: FakeRasa) -> Iterator[TestClient]:
-    app = create_app(Settings(database_url=db_url, action_server_url="http://127.0.0.1:9/webhook"))
-    app.dependency_overrides[get_rasa] = lambda: fake_rasa
-    limiter.reset()
-    with TestClient(app) as test_client:
+    with make_client(fake_rasa, database_url=db_url) as test_client:
         yield test_client

@@ -11,13 +11,16 @@ from fastapi.testclient import TestClient
 from openpyxl import Workbook
 from sqlalchemy import select
 
+from api.app import create_app
 from api.deps import get_rasa
-from api.main import create_app
-from knowledge import booking
-from knowledge.db import session_scope
-from knowledge.models import Booking, FaqEntry, NoPenaltyItem, StaffUser, Town
-from knowledge.security import hash_password
-from knowledge.settings import Settings
+from booking import capacity
+from booking.models import Booking
+from booking.rules import BookingRules
+from core.accounts import StaffUser
+from core.config import Settings
+from core.db import session_scope
+from core.security import hash_password
+from knowledge.models import FaqEntry, NoPenaltyItem, Town
 from tests.api.conftest import FakeRasa
 from tests.conftest import add_booking
 
@@ -109,7 +112,7 @@ def test_cancel_by_staff_frees_the_place(console: TestClient, fresh_db_url: str)
     with session_scope(fresh_db_url) as session:
         town = session.scalar(select(Town).where(Town.name == "织里镇"))
         assert town is not None
-        assert not booking.has_room(session, town, dt.date(2026, 12, 8), "上午")
+        assert not capacity.has_room(session, town, dt.date(2026, 12, 8), "上午", BookingRules())
     login(console)
     console.post(
         f"/admin/booking/edit/{booking_id}", data={"status": "cancelled", "staff_note": "企业改期"}
@@ -117,8 +120,9 @@ def test_cancel_by_staff_frees_the_place(console: TestClient, fresh_db_url: str)
     with session_scope(fresh_db_url) as session:
         town = session.scalar(select(Town).where(Town.name == "织里镇"))
         assert town is not None
-        assert booking.has_room(session, town, dt.date(2026, 12, 8), "上午")
-        assert session.get(Booking, booking_id).status == "cancelled"  # type: ignore[union-attr]
+        assert capacity.has_room(session, town, dt.date(2026, 12, 8), "上午", BookingRules())
+        stored = session.get(Booking, booking_id)
+        assert stored is not None and stored.status == "cancelled"
 
 
 def test_faq_edit_is_stamped_and_live(console: TestClient, fresh_db_url: str) -> None:

@@ -5,13 +5,9 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from api.deps import get_rasa
-from api.limits import limiter
-from api.main import create_app
-from knowledge import booking
-from knowledge.db import session_scope
-from knowledge.settings import Settings
-from tests.api.conftest import FakeRasa
+from booking import workflow
+from core.db import session_scope
+from tests.api.conftest import FakeRasa, make_client
 from tests.conftest import add_booking
 
 
@@ -23,10 +19,7 @@ def owner_booking(fresh_db_url: str) -> str:
 
 @pytest.fixture
 def api(fresh_db_url: str) -> TestClient:
-    app = create_app(Settings(database_url=fresh_db_url))
-    app.dependency_overrides[get_rasa] = FakeRasa
-    limiter.reset()
-    return TestClient(app)
+    return make_client(FakeRasa(), database_url=fresh_db_url)
 
 
 def test_owner_sees_status_with_masked_phone(api: TestClient, owner_booking: str) -> None:
@@ -60,9 +53,9 @@ def test_staff_status_change_is_visible(
     api: TestClient, owner_booking: str, fresh_db_url: str
 ) -> None:
     with session_scope(fresh_db_url) as session:
-        found = booking.find_booking(session, owner_booking, "13912345678")
+        found = workflow.find_booking(session, owner_booking, "13912345678")
         assert found is not None
-        booking.change_status(
+        workflow.change_status(
             session, found, "confirmed", actor="staff:alice", note="12月8日下午2点到"
         )
     body = api.get(f"/api/bookings/{owner_booking}", params={"phone": "13912345678"}).json()
@@ -70,13 +63,8 @@ def test_staff_status_change_is_visible(
     assert [h["status"] for h in body["history"]] == ["submitted", "confirmed"]
 
 
-def test_guessing_is_rate_limited(
-    api: TestClient, owner_booking: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from knowledge.settings import get_settings
-
-    monkeypatch.setenv("LOOKUP_RATE_LIMIT", "3/minute")
-    get_settings.cache_clear()
+def test_guessing_is_rate_limited(owner_booking: str, fresh_db_url: str) -> None:
+    api = make_client(FakeRasa(), database_url=fresh_db_url, lookup_rate_limit="3/minute")
     codes = [
         api.get(f"/api/bookings/TJ20261208-{n:04d}", params={"phone": "13912345678"}).status_code
         for n in range(2, 7)

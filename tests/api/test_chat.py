@@ -5,7 +5,19 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import FakeRasa
+from tests.api.conftest import FakeRasa, make_client
+
+CARD = {
+    "kind": "no_penalty_item",
+    "title": "轻微违法行为不予处罚事项",
+    "item_id": 7,
+    "code": "REF-007",
+    "origin": "reference",
+    "domain": "市容环境卫生",
+    "fields": [{"label": "违法行为", "value": "在树木上晾晒衣物"}],
+    "note": "说明：这是参考事项",
+    "source": "《浙江省城市市容和环境卫生管理条例》",
+}
 
 
 def test_chat_relays_rasa_messages_in_the_contract_shape(
@@ -18,7 +30,9 @@ def test_chat_relays_rasa_messages_in_the_contract_shape(
             "text": "猜你想问：",
             "buttons": [{"title": "狗证", "payload": "狗证怎么办"}],
         },
-        {"recipient_id": "s1", "custom": {"card": {"title": "事项", "fields": []}, "text": "事项"}},
+        {"recipient_id": "s1", "custom": {"card": CARD, "text": "违法行为：在树木上晾晒衣物"}},
+        # A card of another shape is shown by its text, never dropped or a 500.
+        {"recipient_id": "s1", "custom": {"card": {"title": "事项"}, "text": "事项的文字"}},
     ]
     response = client.post("/api/chat", json={"session_id": "s1", "text": "你好"})
     assert response.status_code == 200
@@ -31,7 +45,8 @@ def test_chat_relays_rasa_messages_in_the_contract_shape(
                 "text": "猜你想问：",
                 "buttons": [{"title": "狗证", "payload": "狗证怎么办"}],
             },
-            {"type": "card", "card": {"title": "事项", "fields": []}},
+            {"type": "card", "card": CARD},
+            {"type": "text", "text": "事项的文字"},
         ],
     }
     assert fake_rasa.sent == [("s1", "你好")]
@@ -93,11 +108,8 @@ def test_empty_rasa_answer_is_reported_as_busy(client: TestClient, fake_rasa: Fa
     assert response.status_code == 503
 
 
-def test_rate_limit_answers_in_chinese(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    from knowledge.settings import get_settings
-
-    monkeypatch.setenv("CHAT_RATE_LIMIT", "3/minute")
-    get_settings.cache_clear()
+def test_rate_limit_answers_in_chinese(db_url: str, fake_rasa: FakeRasa) -> None:
+    client = make_client(fake_rasa, database_url=db_url, chat_rate_limit="3/minute")
     codes = [
         client.post("/api/chat", json={"session_id": "s", "text": "hi"}).status_code
         for _ in range(5)

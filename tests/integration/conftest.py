@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import make_db
-from tests.integration.stack import Stack, model_ready, running_stack
+from wxbot.stack import Stack, model_ready, running_stack
 
 
 @pytest.fixture(scope="session")

@@ -7,17 +7,18 @@ import datetime as dt
 import httpx
 import pytest
 
-from knowledge import booking
+from booking import checks, references
+from booking.rules import BookingRules, booking_window
 from tests.conftest import add_booking
-from tests.integration.stack import Stack
 from tests.integration.test_conversation import Chat, flat
+from wxbot.stack import Stack
 
 pytestmark = pytest.mark.integration
 
 
 def working_day(skip: int = 0) -> dt.date:
     """A bookable working day (the 1+skip-th after tomorrow), as the action server sees today."""
-    days = booking.working_days(booking.booking_window(dt.date.today()))
+    days = checks.working_days(booking_window(dt.date.today(), BookingRules()))
     return days[skip + 1]
 
 
@@ -44,7 +45,7 @@ def test_book_look_up_and_cancel(stack: Stack) -> None:
     saturday = next(
         d
         for d in (dt.date.today() + dt.timedelta(days=n) for n in range(2, 9))
-        if not booking.is_booking_day(d)
+        if not checks.is_booking_day(d)
     )
     assert "不安排上门体检" in flat(chat.say(typed(saturday)))
     day = working_day()
@@ -56,7 +57,7 @@ def test_book_look_up_and_cancel(stack: Stack) -> None:
     assert "请核对预约信息" in flat(chat.say("13912345678"))
     done = flat(chat.say("确认"))
     assert "预约已提交" in done
-    reference = booking.parse_reference(done)
+    reference = references.parse_reference(done)
     assert reference and reference.startswith(f"TJ{day:%Y%m%d}-")
 
     # Another session looks it up with reference and phone.
@@ -85,7 +86,12 @@ def test_full_slot_offers_nearest_free_times(stack: Stack) -> None:
     day = working_day(2)
     for phone in ("13800000011", "13800000012"):  # the default two places
         add_booking(
-            stack.database_url, town="八里店镇", phone=phone, day=day, half_day="下午", today=None
+            stack.database_url,
+            town="八里店镇",
+            phone=phone,
+            day=day,
+            half_day="下午",
+            today=dt.date.today(),
         )
     chat = Chat(stack)
     fill_until_date(chat, "八里店")

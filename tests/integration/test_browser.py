@@ -7,8 +7,9 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import Browser
 
-from tests.integration.stack import Stack
+from wxbot.stack import Stack
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
@@ -26,7 +27,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     if not os.path.exists(CHROMIUM):
         if os.environ.get("WXBOT_REQUIRE_SERVICES"):
             pytest.fail("chromium is required in CI (apt-get install chromium)")
@@ -39,7 +40,7 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
-def test_chat_page_on_a_phone(stack: Stack, browser) -> None:  # type: ignore[no-untyped-def]
+def test_chat_page_on_a_phone(stack: Stack, browser: Browser) -> None:
     page = browser.new_page(viewport={"width": 390, "height": 800}, is_mobile=True)
     page.goto(f"{stack.api_url}/chat")
     # The welcome message offers the topics as buttons.
@@ -61,7 +62,7 @@ def test_chat_page_on_a_phone(stack: Stack, browser) -> None:  # type: ignore[no
     page.close()
 
 
-def test_selfcheck_page(stack: Stack, browser) -> None:  # type: ignore[no-untyped-def]
+def test_selfcheck_page(stack: Stack, browser: Browser) -> None:
     page = browser.new_page()
     page.goto(f"{stack.api_url}/selfcheck")
     page.locator("#types button").first.wait_for(timeout=30000)

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from tests.conftest import make_db
-from tests.integration.stack import model_ready, running_stack
+from wxbot.stack import model_ready, running_stack
 
 pytestmark = pytest.mark.integration
 

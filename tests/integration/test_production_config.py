@@ -10,10 +10,10 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
-from knowledge.seed import create_seeded_database
-from tests.integration.stack import Stack, model_ready, running_stack
 from tests.integration.test_conversation import Chat, flat
 from tests.services import require_redis, temporary_postgres_database
+from wxbot.migrate import create_seeded_database
+from wxbot.stack import Stack, model_ready, running_stack
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres, pytest.mark.redis]
 
@@ -33,7 +33,6 @@ def production_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack
             redis_url=redis_url,
             rasa_workers=2,
         ) as stack:
-            stack.tracker_url = tracker_url  # type: ignore[attr-defined]
             yield stack
 
 
@@ -47,7 +46,7 @@ def test_context_survives_across_workers(production_stack: Stack) -> None:
     # (PostgreSQL) and the lock (Redis) keep the context.
     for _ in range(3):
         assert "50—200元" in flat(chat.say("罚多少钱"))
-    tracker = make_url(production_stack.tracker_url)  # type: ignore[attr-defined]
+    tracker = make_url(production_stack.tracker_store_url)
     conninfo = tracker.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(conninfo) as connection:
         count = connection.execute(

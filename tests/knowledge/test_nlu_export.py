@@ -9,7 +9,8 @@ import yaml
 from sqlalchemy.orm import Session
 
 from knowledge.models import FaqEntry
-from knowledge.nlu_export import BOT_DIR, export_nlu
+from knowledge.nlu_export import export_nlu
+from wxbot.rasa import BOT_DIR
 
 
 def _copy_bot(tmp_path: Path) -> Path:

@@ -1,0 +1,60 @@
+"""A checkup message: a booking request starts the form, a question about the service is
+answered, and a message about an existing booking is clarified. The action sets the
+categorical slot `checkup_mode`; two rules (bot/data/rules/booking.yml) run the form or not."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import runtime
+from actions.checkup.common import CHECKUP_FORM, form_slots, reset
+from actions.replies import send_answer, user_text
+from booking.references import parse_reference
+from knowledge import repositories
+from knowledge.answering import find_answer
+from knowledge.text import get_lexicon
+
+CHECKUP = "checkup"
+BOOK, INFO = "book", "info"
+
+
+def about_existing_booking(text: str) -> bool:
+    return parse_reference(text) is not None or get_lexicon().has_cue("existing_booking", text)
+
+
+def asks_about_the_service(text: str) -> bool:
+    lexicon = get_lexicon()
+    return not lexicon.has_cue("booking_request", text) and lexicon.has_cue(
+        "service_question", text
+    )
+
+
+class ActionCheckupIntro(Action):
+    def name(self) -> str:
+        return "action_checkup_intro"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        text = user_text(tracker)
+        if text and about_existing_booking(text):
+            # "查一下我的体检预约" may be read as a new booking: ask rather than start a form.
+            dispatcher.utter_message(response="utter_existing_or_new")
+            return [SlotSet("checkup_mode", INFO)]
+        if text and asks_about_the_service(text):
+            with runtime.db() as session:
+                answer = find_answer(session, text, CHECKUP)
+                if answer is not None and answer.kind != "choices":
+                    events = send_answer(dispatcher, session, answer)
+                else:
+                    topic = repositories.get_topic(session, topic=CHECKUP)
+                    if topic is not None:
+                        dispatcher.utter_message(text=topic.overview)
+                    events = [SlotSet("last_topic", CHECKUP)]
+            dispatcher.utter_message(response="utter_offer_booking")
+            return [*events, SlotSet("checkup_mode", INFO)]
+        dispatcher.utter_message(response="utter_start_booking")
+        return [*reset(form_slots(domain, CHECKUP_FORM)), SlotSet("checkup_mode", BOOK)]

@@ -1,0 +1,62 @@
+"""/admin: the staff console (sqladmin), in Chinese.
+
+Staff log in with the accounts made by `wxbot staff add`. Editors maintain the knowledge
+base (FAQ, items, topics, towns), review unanswered questions and handle checkup bookings;
+admins also manage staff accounts. Every change is stamped "staff:<username>", which keeps
+`wxbot kb load` from overwriting it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from sqladmin import Admin
+from sqladmin.i18n import I18nConfig
+
+from api.admin.auth import StaffAdmin, StaffAuth
+from api.admin.booking_views import BookingAdmin, BookingEventAdmin
+from api.admin.i18n import install_chinese
+from api.admin.import_view import ImportView
+from api.admin.knowledge_views import (
+    FaqAdmin,
+    ItemAdmin,
+    RegulationAdmin,
+    TopicAdmin,
+    TownAdmin,
+    UnansweredAdmin,
+)
+from core.config import Settings
+from core.db import get_engine
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+
+def mount_admin(app: FastAPI, settings: Settings) -> Admin:
+    database_url = settings.database_url
+    locale = install_chinese()
+    ImportView.database_url = database_url
+    admin = Admin(
+        app,
+        get_engine(database_url),
+        title="吴兴综合执法智能助手 · 工作台",
+        authentication_backend=StaffAuth(settings.resolved_secret_key(), database_url),
+        templates_dir=str(TEMPLATES_DIR),
+        i18n_config=I18nConfig(
+            default_locale=locale, language_cookie_name=None, language_header_name=None
+        ),
+    )
+    for view in (
+        BookingAdmin,
+        BookingEventAdmin,
+        FaqAdmin,
+        ItemAdmin,
+        TopicAdmin,
+        UnansweredAdmin,
+        RegulationAdmin,
+        TownAdmin,
+        StaffAdmin,
+        ImportView,
+    ):
+        admin.add_view(view)
+    return admin

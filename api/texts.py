@@ -1,0 +1,21 @@
+"""Every message the HTTP API itself gives (Simplified Chinese); answers come from Rasa."""
+
+from __future__ import annotations
+
+from knowledge.texts import HOTLINE
+
+INVALID_JSON = '请求格式不正确：请发送 JSON，例如 {"session_id": "…", "text": "…"}'
+INVALID_REQUEST = "请求内容不正确，请检查后重试"
+TOO_MANY = "您发送得太快了，请稍等一会儿再试"
+SERVER_ERROR = f"系统出了点问题，请稍后再试，或拨打{HOTLINE}咨询"
+NOT_FOUND = "没有找到这个页面或资源"
+NO_SUCH_ITEM = "没有这个事项"
+EMPTY_TEXT = "请输入您的问题"
+TOO_LONG = "您的问题太长了（最多{limit}字），请精简后再发送，或分几次发送"
+BUSY = f"系统繁忙，请稍后再试；着急的话可以拨打{HOTLINE}咨询。"
+FIELD_MESSAGES = {
+    "session_id": "会话编号不正确，请刷新页面后重试",
+    "text": "请输入文字内容",
+    "limit": "limit 应为 1 到 100 之间的整数",
+    "phone": "请提供预约时填写的手机号",
+}

@@ -1,0 +1,1 @@
+"""The foundation: settings, database, security and staff accounts; imports nothing of ours."""

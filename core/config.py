@@ -1,0 +1,110 @@
+"""Process-wide settings, read from environment variables (and `.env`).
+
+Built once by each entry point (`api.app.create_app`, the action server, `wxbot`) and passed
+on; nothing below reads the environment itself.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+VAR_DIR = PROJECT_ROOT / "var"
+
+
+class ConfigurationError(RuntimeError):
+    """The settings cannot work (a required secret missing outside development)."""
+
+
+def _sqlite_url(name: str) -> str:
+    return f"sqlite:///{VAR_DIR / name}"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=PROJECT_ROOT / ".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # "development" (the default of `make run`) generates missing secrets into var/;
+    # anything else refuses to start without them.
+    environment: Literal["development", "production"] = "development"
+    database_url: str = Field(default_factory=lambda: _sqlite_url("app.db"))
+    tracker_store_url: str = Field(default_factory=lambda: _sqlite_url("tracker.db"))
+    redis_url: str | None = None
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_token: str | None = None
+    action_server_url: str = "http://127.0.0.1:5055/webhook"
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    secret_key: str | None = None
+    # Seconds the API waits for Rasa before telling the user the service is busy.
+    rasa_timeout: float = 20.0
+    chat_max_chars: int = 500
+    chat_rate_limit: str = "30/minute"
+    lookup_rate_limit: str = "10/minute"
+    # Enterprise checkups: bookings per half-day per town (a town may override it in the
+    # console), how far ahead one can book, and the minimum notice in days.
+    checkup_capacity: int = 2
+    checkup_window_days: int = 30
+    checkup_min_days_ahead: int = 1
+
+    @property
+    def development(self) -> bool:
+        return self.environment == "development"
+
+    @model_validator(mode="after")
+    def _secrets_outside_development(self) -> Settings:
+        if not self.development:
+            missing = [n for n in ("secret_key", "rasa_token") if not getattr(self, n)]
+            if missing:
+                names = "、".join(n.upper() for n in missing)
+                raise ConfigurationError(
+                    f"生产环境必须设置 {names}（环境变量或 .env）；"
+                    "只有 ENVIRONMENT=development 时才会自动生成。"
+                )
+        return self
+
+    def resolved_secret_key(self) -> str:
+        """The configured secret, or (development only) one generated once into `var/`."""
+        return self.secret_key or development_secret("secret_key")
+
+    def resolved_rasa_token(self) -> str:
+        return self.rasa_token or development_secret("rasa_token")
+
+
+def development_secret(name: str, directory: Path = VAR_DIR) -> str:
+    """A secret kept in `directory/name`, created atomically (O_CREAT|O_EXCL, mode 0600) so
+    that processes starting together all read the same one."""
+    path = directory / name
+    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        value = path.read_text(encoding="utf-8").strip()
+        if value:
+            return value
+        # Another process created the file and is writing it: read again in a moment.
+        for _ in range(50):
+            time.sleep(0.02)
+            value = path.read_text(encoding="utf-8").strip()
+            if value:
+                return value
+        raise ConfigurationError(f"{path} 为空：请删除后重试") from None
+    value = secrets.token_urlsafe(32)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(value)
+    return value
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The settings of this process, for entry points only (each builds them once)."""
+    return Settings()

@@ -1,0 +1,36 @@
+"""A checkup message: a request starts the form, a question is answered, a message about an
+existing booking is clarified (the categorical slot checkup_mode tells the rules)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from actions.checkup.intro import ActionCheckupIntro
+from tests.actions.checkup.conftest import run_action
+from tests.actions.conftest import buttons_of, texts_of
+
+
+def mode(events: list[dict[str, Any]]) -> Any:
+    return [e["value"] for e in events if e.get("name") == "checkup_mode"][-1]
+
+
+def test_question_about_the_service_is_answered_not_booked() -> None:
+    dispatcher, events = run_action(ActionCheckupIntro(), {}, "企业体检要收费吗", "book_checkup")
+    assert "我要预约体检" in [b["title"] for b in buttons_of(dispatcher)]
+    assert mode(events) == "info"
+
+
+def test_a_request_starts_the_form() -> None:
+    dispatcher, events = run_action(ActionCheckupIntro(), {}, "我想预约上门体检", "book_checkup")
+    assert "帮您预约" in texts_of(dispatcher)
+    assert mode(events) == "book"
+    cleared = {e["name"] for e in events if e.get("event") == "slot" and e["value"] is None}
+    assert {"company_name", "booking_confirmed"} <= cleared  # from the domain's form
+
+
+def test_a_lookup_read_as_a_new_booking_is_clarified() -> None:
+    dispatcher, events = run_action(
+        ActionCheckupIntro(), {}, "帮我查一下体检预约的进度", "book_checkup"
+    )
+    assert "查询已有预约" in [b["title"] for b in buttons_of(dispatcher)]
+    assert mode(events) == "info"
