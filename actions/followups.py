@@ -12,6 +12,7 @@ from actions import runtime
 from actions.replies import cite, latest_intent, send_answer, send_faq, user_text
 from knowledge import repositories
 from knowledge.answering import answer_in_context, context_topic, item_in_topic
+from knowledge.cards import fine_sentence
 from knowledge.models import FaqEntry, NoPenaltyItem
 from knowledge.search import search_items
 from knowledge.text import get_lexicon
@@ -71,7 +72,7 @@ class ActionFollowUp(Action):
                     dispatcher.utter_message(
                         response="utter_repeat_of_item",
                         behavior=item.behavior,
-                        penalty=item.penalty_range,
+                        fine=fine_sentence(item),
                         basis=cite(item.penalty_basis),
                     )
                 if repeat is None and item is None:
@@ -84,13 +85,11 @@ class ActionFollowUp(Action):
                     penalty_basis=item.penalty_basis or "—",
                 )
             elif item is not None:
-                parts = [item.correction_note] if item.correction_note else []
-                parts.append(cite(item.penalty_basis or item.legal_basis))
                 dispatcher.utter_message(
                     response="utter_fine_of_item",
                     behavior=item.behavior,
-                    penalty=item.penalty_range,
-                    details="\n".join(parts),
+                    fine=fine_sentence(item),
+                    basis=cite(item.penalty_basis or item.legal_basis),
                 )
             elif faq is not None and intent == "ask_legal_basis" and faq.source:
                 dispatcher.utter_message(response="utter_legal_of_faq", source=faq.source)

@@ -51,8 +51,14 @@ class ItemOut(BaseModel):
     legal_basis: str
     penalty_basis: str
     penalty_range: str
-    conditions: str
-    correction_note: str
+    penalty_label: str
+    fine_structure: str
+    fine_condition: str
+    penalty_quote: str
+    # The contract's names, with what the card shows: an official row's own 适用条件, else
+    # 第三十三条; the item's correction note, else the one its fine structure implies.
+    conditions: str = Field(validation_alias="conditions_text")
+    correction_note: str = Field(validation_alias="correction_text")
     caution: str
     enforcer: str
     source: str

@@ -28,25 +28,37 @@ class ItemCard(TypedDict):
     source: str
 
 
+def fine_sentence(item: NoPenaltyItem) -> str:
+    """What the law says about the fine for this matter, in the clause's own structure."""
+    template = texts.FINE_SENTENCES.get(item.fine_structure, texts.FINE_SENTENCES[""])
+    sentence = template.format(penalty=item.penalty_range.rstrip("。"))
+    return f"{sentence}{item.fine_condition}" if item.fine_condition else sentence
+
+
 def item_card(item: NoPenaltyItem) -> ItemCard:
+    enforcer = texts.ENFORCER_NOTE.format(enforcer=item.enforcer) if item.enforcer else ""
     fields = [
         (texts.ITEM_FIELD_BEHAVIOR, item.behavior),
-        (texts.ITEM_FIELD_CONDITIONS, item.conditions),
-        (texts.ITEM_FIELD_CORRECTION, item.correction_note),
-        (texts.ITEM_FIELD_PENALTY, item.penalty_range),
+        (texts.ITEM_FIELD_CONDITIONS, item.conditions_text),
+        (item.penalty_label, item.penalty_range),
+        (texts.ITEM_FIELD_FINE_CONDITION, item.fine_condition),
+        (texts.ITEM_FIELD_CORRECTION, item.correction_text),
+        (texts.ITEM_FIELD_QUOTE, item.penalty_quote),
         (texts.ITEM_FIELD_LEGAL, item.legal_basis),
         (texts.ITEM_FIELD_PENALTY_BASIS, item.penalty_basis),
-        (texts.ITEM_FIELD_ENFORCER, item.enforcer),
+        (texts.ITEM_FIELD_ENFORCER, enforcer),
         (texts.ITEM_FIELD_CAUTION, item.caution),
     ]
     if item.origin == ORIGIN_OFFICIAL:
         seq = texts.OFFICIAL_SEQ.format(seq_no=item.seq_no) if item.seq_no else ""
         note = texts.ORIGIN_OFFICIAL_NOTE.format(seq=seq)
+        title = texts.OFFICIAL_CARD_TITLE + seq
     else:
         note = texts.ORIGIN_REFERENCE_NOTE
+        title = texts.REFERENCE_CARD_TITLE
     return {
         "kind": "no_penalty_item",
-        "title": texts.ITEM_CARD_TITLE,
+        "title": title,
         "item_id": item.id,
         "code": item.code,
         "origin": item.origin,

@@ -9,11 +9,26 @@ from sqlalchemy import Boolean, Date, DateTime, Float, Integer, String, Text, fu
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, TimestampMixin, utcnow
+from knowledge import texts
 
 ORIGIN_REFERENCE = "reference"
 ORIGIN_OFFICIAL = "official_list"
 # The one registry of origins: the label the console, the API and the list files show.
 ORIGIN_LABELS = {ORIGIN_OFFICIAL: "官方清单", ORIGIN_REFERENCE: "参考事项"}
+
+# How a penalty clause ties the fine to correcting (the sources' `fine_structure`):
+# fined together with the order to correct; fined only after failing to correct; no fine at all.
+# An item whose structure nobody has recorded (e.g. a freshly imported official row) has "".
+FINE_WITH_ORDER = "with_order_to_correct"
+FINE_AFTER_FAILURE = "after_failure_to_correct"
+NO_FINE = "no_fine"
+FINE_STRUCTURES = (FINE_WITH_ORDER, FINE_AFTER_FAILURE, NO_FINE)
+FINE_STRUCTURE_LABELS = {
+    FINE_WITH_ORDER: "责令改正并处罚款（罚款不以逾期不改正为前提）",
+    FINE_AFTER_FAILURE: "逾期不改正才罚款",
+    NO_FINE: "本条未设罚款",
+    "": "未填写",
+}
 
 
 class NoPenaltyItem(TimestampMixin, Base):
@@ -30,6 +45,9 @@ class NoPenaltyItem(TimestampMixin, Base):
     legal_basis: Mapped[str] = mapped_column(Text)
     penalty_basis: Mapped[str] = mapped_column(Text, default="")
     penalty_range: Mapped[str] = mapped_column(Text, default="")
+    fine_structure: Mapped[str] = mapped_column(String(30), default="")
+    fine_condition: Mapped[str] = mapped_column(Text, default="")  # e.g. only 情节严重的
+    penalty_quote: Mapped[str] = mapped_column(Text, default="")  # the clause, verbatim
     conditions: Mapped[str] = mapped_column(Text, default="")
     correction_note: Mapped[str] = mapped_column(Text, default="")
     caution: Mapped[str] = mapped_column(Text, default="")
@@ -45,6 +63,20 @@ class NoPenaltyItem(TimestampMixin, Base):
     @property
     def origin_label(self) -> str:
         return ORIGIN_LABELS.get(self.origin, self.origin)
+
+    @property
+    def penalty_label(self) -> str:
+        """ "可能的处罚" / "逾期不改正的处罚" / "罚则（本条未设罚款）", from fine_structure."""
+        return texts.PENALTY_LABELS.get(self.fine_structure, texts.PENALTY_LABELS[""])
+
+    @property
+    def conditions_text(self) -> str:
+        """The item's own 适用条件 (official rows), else what 第三十三条 says."""
+        return self.conditions or texts.ARTICLE_33_CONDITIONS
+
+    @property
+    def correction_text(self) -> str:
+        return self.correction_note or texts.CORRECTION_NOTES.get(self.fine_structure, "")
 
     def __str__(self) -> str:
         return f"{self.code} {self.behavior[:30]}"

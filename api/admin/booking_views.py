@@ -8,6 +8,7 @@ from sqladmin import ModelView
 from sqladmin.filters import AllUniqueStringValuesFilter, ForeignKeyFilter, StaticValuesFilter
 from sqlalchemy.orm import object_session
 from starlette.requests import Request
+from wtforms import SelectField
 
 from api.admin.common import StampedView, actor
 from booking.models import STATUS_LABELS, Booking, BookingEvent
@@ -84,7 +85,8 @@ class BookingAdmin(StampedView, model=Booking):
         Booking.events: lambda m, a: "；".join(_event_line(e) for e in m.events),
     }
     form_columns: ClassVar = [Booking.status, Booking.staff_note]
-    form_choices: ClassVar = {"status": STATUS_CHOICES}
+    form_overrides: ClassVar = {"status": SelectField}
+    form_args: ClassVar = {"status": {"choices": STATUS_CHOICES}}
     column_labels: ClassVar = {
         Booking.reference: "预约号",
         Booking.date: "日期",

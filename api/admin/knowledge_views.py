@@ -7,9 +7,11 @@ from typing import Any, ClassVar
 from sqladmin import ModelView
 from sqladmin.filters import AllUniqueStringValuesFilter, BooleanFilter, StaticValuesFilter
 from starlette.requests import Request
+from wtforms import SelectField
 
 from api.admin.common import LinesField, StampedView
 from knowledge.models import (
+    FINE_STRUCTURE_LABELS,
     ORIGIN_LABELS,
     FaqEntry,
     NoPenaltyItem,
@@ -97,6 +99,7 @@ class ItemAdmin(StampedView, model=NoPenaltyItem):
         NoPenaltyItem.origin,
         NoPenaltyItem.domain,
         NoPenaltyItem.behavior,
+        NoPenaltyItem.fine_structure,
         NoPenaltyItem.active,
         NoPenaltyItem.updated_by,
     ]
@@ -113,6 +116,11 @@ class ItemAdmin(StampedView, model=NoPenaltyItem):
             title="来源类型",
         ),
         AllUniqueStringValuesFilter(NoPenaltyItem.domain, title="领域"),
+        StaticValuesFilter(
+            NoPenaltyItem.fine_structure,
+            list(FINE_STRUCTURE_LABELS.items()),
+            title="罚款与改正",
+        ),
         BooleanFilter(NoPenaltyItem.active, title="启用"),
     ]
     form_excluded_columns: ClassVar = [
@@ -121,8 +129,21 @@ class ItemAdmin(StampedView, model=NoPenaltyItem):
         NoPenaltyItem.updated_by,
         NoPenaltyItem.extra,
     ]
-    form_overrides: ClassVar = {"aliases": LinesField, "business_types": LinesField}
-    form_choices: ClassVar = {"origin": list(ORIGIN_LABELS.items())}
+    form_overrides: ClassVar = {
+        "aliases": LinesField,
+        "business_types": LinesField,
+        "origin": SelectField,
+        "fine_structure": SelectField,
+    }
+    column_formatters: ClassVar = {
+        NoPenaltyItem.origin: lambda m, a: m.origin_label,
+        NoPenaltyItem.fine_structure: lambda m, a: FINE_STRUCTURE_LABELS.get(m.fine_structure, ""),
+    }
+    column_formatters_detail: ClassVar = column_formatters
+    form_args: ClassVar = {
+        "origin": {"choices": list(ORIGIN_LABELS.items())},
+        "fine_structure": {"choices": list(FINE_STRUCTURE_LABELS.items())},
+    }
     column_labels: ClassVar = {
         NoPenaltyItem.code: "编码",
         NoPenaltyItem.origin: "来源类型",
@@ -132,6 +153,9 @@ class ItemAdmin(StampedView, model=NoPenaltyItem):
         NoPenaltyItem.legal_basis: "法律依据",
         NoPenaltyItem.penalty_basis: "处罚依据",
         NoPenaltyItem.penalty_range: "罚则",
+        NoPenaltyItem.fine_structure: "罚款与改正的关系（决定机器人怎么说罚款）",
+        NoPenaltyItem.fine_condition: "罚款的其他条件（如情节严重的）",
+        NoPenaltyItem.penalty_quote: "罚则原文（逐字摘录）",
         NoPenaltyItem.conditions: "适用条件",
         NoPenaltyItem.correction_note: "整改提示",
         NoPenaltyItem.caution: "注意",

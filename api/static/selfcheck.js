@@ -49,7 +49,9 @@
       row(dl, "查什么", item.check_hint);
       row(dl, "怎么改", item.fix_hint);
       row(dl, "免罚条件", item.conditions);
-      row(dl, "不改后果", item.penalty_range);
+      row(dl, item.penalty_label, item.penalty_range);
+      row(dl, "罚款条件", item.fine_condition);
+      row(dl, "罚款与改正", item.correction_note);
       row(dl, "法律依据", item.legal_basis);
       row(dl, "处罚依据", item.penalty_basis);
       row(dl, "执法部门", item.enforcer);
@@ -58,13 +60,29 @@
     });
   }
 
-  function load(params, title) {
+  // One page of /api/items (at most 100); a business type with more items is read page by page.
+  function page(params, offset) {
     var qs = new URLSearchParams(params);
     qs.set("limit", "100");
+    qs.set("offset", String(offset));
+    return fetch("/api/items?" + qs.toString())
+      .then(function (r) { return r.json().then(function (d) { return { ok: r.ok, d: d }; }); });
+  }
+
+  function load(params, title) {
     var ticket = ++latest;
+    var all = [];
     summary.textContent = "加载中…";
-    fetch("/api/items?" + qs.toString())
-      .then(function (r) { return r.json().then(function (d) { return { ok: r.ok, d: d }; }); })
+    function next(offset) {
+      return page(params, offset).then(function (r) {
+        if (!r.ok) return r;
+        all = all.concat(r.d.items);
+        if (r.d.items.length && all.length < r.d.total && !params.q) return next(all.length);
+        r.d.items = all;
+        return r;
+      });
+    }
+    next(0)
       .then(function (r) {
         if (ticket !== latest) return;
         if (!r.ok) { render({ items: [], message: r.d.detail || "查询失败，请稍后再试" }, title); return; }

@@ -18,9 +18,10 @@ def test_described_violation_gets_the_item_card(run: Run) -> None:
     fields = {f["label"]: f["value"] for f in card["fields"]}
     assert "晾" in fields["违法行为"]
     assert "第十四条" in fields["法律依据"]
-    assert "吴兴区公布清单" in fields["不予处罚的条件"]
+    assert "可以不予行政处罚" in fields["不予处罚的条件"]
     # A reference item is never presented as being on Wuxing's list.
     assert card["origin"] == "reference"
+    assert card["title"] == "相关法规条款（参考）"
     assert "不是吴兴区公布的不予处罚清单原文" in card["note"]
     buttons = [b["title"] for b in buttons_of(dispatcher)]
     assert "罚多少钱？" in buttons

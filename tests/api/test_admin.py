@@ -155,6 +155,20 @@ def test_faq_edit_is_stamped_and_live(console: TestClient, fresh_db_url: str) ->
     assert no_source.status_code == 400 and "依据" in no_source.text
 
 
+def test_staff_see_how_each_fine_is_structured(console: TestClient, fresh_db_url: str) -> None:
+    login(console)
+    listing = console.get("/admin/no-penalty-item/list?search=REF-044")
+    assert listing.status_code == 200
+    assert "责令改正并处罚款（罚款不以逾期不改正为前提）" in listing.text
+    with session_scope(fresh_db_url) as session:
+        item = session.scalar(select(NoPenaltyItem).where(NoPenaltyItem.code == "REF-044"))
+        assert item is not None
+        item_id, quote = item.id, item.penalty_quote
+    form = console.get(f"/admin/no-penalty-item/edit/{item_id}")
+    assert "罚则原文（逐字摘录）" in form.text and quote[:12] in form.text
+    assert "逾期不改正才罚款" in form.text  # the choices staff pick from
+
+
 def test_import_page_reports_rows(console: TestClient, fresh_db_url: str) -> None:
     login(console)
     workbook = Workbook()

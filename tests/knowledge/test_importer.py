@@ -124,7 +124,7 @@ def test_reference_items_cannot_be_reimported_as_official(
     fresh_session: Session, tmp_path: Path
 ) -> None:
     out = tmp_path / "all.xlsx"
-    assert export_items(fresh_session, out, include_reference=True) == 72
+    assert export_items(fresh_session, out, include_reference=True) == 189
     result = import_official_list(fresh_session, out, actor="t")
     assert not result.ok
     assert "参考事项" in str(result.problems[0])
