@@ -19,7 +19,7 @@ PY310 := $(shell for p in "$$PYTHON310" python3.10 $$HOME/.pyenv/versions/3.10*/
 APP_STAMP  := $(VENV)/.installed
 RASA_STAMP := $(RASA_VENV)/.installed
 
-.PHONY: help setup db train run test test-unit eval bench bench-train lint format nlu-export clean
+.PHONY: help setup db train run test test-unit eval bench bench-train eval-conversations lint format nlu-export clean
 
 help:
 	@echo "make run    — 安装环境、初始化数据库、按需训练并启动全部服务"
@@ -72,6 +72,12 @@ eval: setup
 	$(WXBOT) bot train
 	$(PY) -m bench.eval_nlu
 	$(PY) -m bench.eval_retrieval
+	$(PY) -m bench.eval_answers --calibrate --stack
+
+# Multi-turn conversations against the real stack (starts Rasa, actions and the API).
+eval-conversations: setup
+	$(WXBOT) bot train
+	$(PY) -m bench.eval_conversations
 
 bench: setup
 	$(WXBOT) bot train

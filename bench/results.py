@@ -10,6 +10,8 @@ RESULTS_MD = BENCH_DIR / "RESULTS.md"
 SECTIONS = {
     "nlu": "Intent classification (held-out)",
     "retrieval": "No-penalty item retrieval (held-out)",
+    "answers": "Answering service (held-out)",
+    "conversations": "Multi-turn conversations (held-out)",
     "load": "Load test",
     "training": "Training pipeline study",
 }
