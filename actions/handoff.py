@@ -5,14 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.replies import latest_intent, send_answer, topic_buttons, user_text
+from actions.replies import latest_intent, send_answer, send_item, topic_buttons, user_text
 from knowledge import repositories
-from knowledge.answering import Answer, answer_in_context, context_topic, find_answer
+from knowledge.answering import (
+    ITEM_SURE,
+    Answer,
+    answer_in_context,
+    context_topic,
+    find_answer,
+)
+from knowledge.search import search_items
 from knowledge.text import get_analyzer, get_lexicon
 from knowledge.topics import GENERAL
 
@@ -110,4 +117,11 @@ class ActionReportIssue(Action):
             dispatcher.utter_message(response="utter_report_issue")
             if town is not None:
                 dispatcher.utter_message(response="utter_report_to_town", town_name=town.name)
+            # What the rule says about the reported matter, when the description is clear.
+            found = search_items(session, text, limit=4) if text else []
+            if found and found[0][1].score >= ITEM_SURE:
+                item = found[0][0]
+                others = [i for i, _ in found[1:]]
+                send_item(dispatcher, item, others, intro="utter_report_related_item")
+                return [SlotSet("last_topic", "no_penalty"), SlotSet("last_item_id", str(item.id))]
         return []

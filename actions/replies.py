@@ -57,9 +57,13 @@ def topic_buttons() -> list[Button]:
 
 
 def send_item(
-    dispatcher: CollectingDispatcher, item: NoPenaltyItem, alternatives: list[NoPenaltyItem]
+    dispatcher: CollectingDispatcher,
+    item: NoPenaltyItem,
+    alternatives: list[NoPenaltyItem],
+    *,
+    intro: str = "utter_item_intro",
 ) -> None:
-    dispatcher.utter_message(response="utter_item_intro")
+    dispatcher.utter_message(response=intro)
     card = item_card(item)
     dispatcher.utter_message(json_message={"card": card, "text": card_text(card)})
     offered = buttons(texts.FOLLOW_UP_BUTTONS)

@@ -24,6 +24,7 @@ from knowledge.search import (
     HybridIndex,
     SearchDoc,
     _item_docs,
+    combined,
 )
 
 FOLDS = 4
@@ -31,10 +32,7 @@ FOLDS = 4
 
 def _rank(signals, weights, keys):  # type: ignore[no-untyped-def]
     scored = sorted(
-        (
-            (sum(w * s for w, s in zip(weights, sig, strict=True)), key)
-            for sig, key in zip(signals, keys, strict=True)
-        ),
+        ((combined(sig, weights), key) for sig, key in zip(signals, keys, strict=True)),
         reverse=True,
     )
     return scored

@@ -123,7 +123,16 @@ def find_answer(
     if best_faq and best_faq[1].ngram >= EXACT_FAQ:
         faq = best_faq[0]
         return Answer("faq", faq.topic, faq=faq, alternatives=related)
-    if best_item and (best_faq is None or item_score(best_item) >= faq_score(best_faq)):
+    # Once someone was hurt (lexicon cue "harm"), no minor-violation item can be the answer:
+    # an FAQ entry answers, or the items are only offered as choices.
+    harm = get_lexicon().has_cue("harm", text)
+    if best_item and harm and best_faq is None:
+        return Answer("choices", topic, choices=[i for i, _ in items[:3]])
+    if (
+        best_item
+        and not harm
+        and (best_faq is None or item_score(best_item) >= faq_score(best_faq))
+    ):
         item, hit = best_item
         if hit.score < ITEM_SURE:
             return Answer("choices", topic, choices=[i for i, _ in items[:3]])

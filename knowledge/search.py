@@ -26,6 +26,7 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from knowledge import repositories
+from knowledge.learned import PhrasingClassifier, trainable
 from knowledge.models import FaqEntry, NoPenaltyItem
 from knowledge.text import Analyzer, char_ngrams, get_analyzer
 
@@ -36,6 +37,9 @@ W_COVERAGE = 0.0
 W_CHARS = 0.40
 W_NGRAM = 0.50
 W_BM25 = 0.10
+# The learned signal (knowledge/learned.py) is added with this weight and the sum rescaled to
+# 0–1, so a document every signal agrees on still scores 1.
+W_LEARNED = 0.5
 MIN_SCORE = 0.28
 UNKNOWN_WEIGHT = 0.25
 # A word "names" a group (a FAQ topic, an item domain) when at least this share of the
@@ -59,6 +63,10 @@ class Hit:
     bm25: float
     coverage: float
     ngram: float
+
+
+# (word coverage, character coverage, n-gram, BM25, learned) of a query for one document.
+Signal = tuple[float, float, float, float, float]
 
 
 @dataclass
@@ -107,6 +115,10 @@ class HybridIndex:
         if self.docs:
             self._bm25.index(corpus, show_progress=False)
         self._vocab = set(df)
+        phrasings = [doc.phrasings for doc in self.docs]
+        self._learned = (
+            PhrasingClassifier(phrasings, self._content_words) if trainable(phrasings) else None
+        )
         # The group a word names on its own, if any (see named_groups).
         self._anchors: dict[str, str] = {}
         for word, groups in word_groups.items():
@@ -125,14 +137,19 @@ class HybridIndex:
         empty for a question that could belong anywhere ("要几天能下来")."""
         return {self._anchors[w] for w in self._content_words(query) if w in self._anchors}
 
-    def signals(self, query: str) -> list[tuple[float, float, float, float]]:
-        """(word coverage, character coverage, n-gram, BM25) of the query for every
+    def signals(self, query: str) -> list[Signal]:
+        """(word coverage, character coverage, n-gram, BM25, learned) of the query for every
         document, in document order."""
         content = self._content_words(query)
         q_words = self.analyzer.expand(content, questions=self._questions)
         q_grams = Counter(char_ngrams("".join(content)))
         if not self.docs or not q_words:
-            return [(0.0, 0.0, 0.0, 0.0)] * len(self.docs)
+            return [(0.0, 0.0, 0.0, 0.0, 0.0)] * len(self.docs)
+        learned = (
+            self._learned.probabilities(query)
+            if self._learned is not None
+            else np.zeros(len(self.docs))
+        )
         # A word or character no document contains cannot tell documents apart; it only
         # counts a little, so that a long description's framing ("城管说了会罚吗") does not
         # drown the words that matter.
@@ -156,7 +173,7 @@ class HybridIndex:
             # BM25 only re-ranks what the bounded signals found: normalised by the best hit
             # it would otherwise give a weak match full marks.
             bm = float(bm25[i]) / top * coverage if top > 0 else 0.0
-            result.append((coverage, char_cov, ngram, bm))
+            result.append((coverage, char_cov, ngram, bm, float(learned[i])))
         return result
 
     def search(
@@ -171,16 +188,26 @@ class HybridIndex:
         for doc, signal in zip(self.docs, self.signals(query), strict=True):
             if group and doc.group != group:
                 continue
-            coverage, _, ngram, bm = signal
+            coverage, _, ngram, bm, _ = signal
             if coverage == 0 and ngram == 0:
                 continue  # shared single characters alone are not evidence of a match
-            score = sum(w * x for w, x in zip(weights, signal, strict=True))
+            score = combined(signal, weights)
             if score >= min_score and score > 0:
                 hits.append(
                     Hit(doc.key, round(score, 4), round(bm, 4), round(coverage, 4), round(ngram, 4))
                 )
         hits.sort(key=lambda h: h.score, reverse=True)
         return hits[:limit]
+
+
+def combined(
+    signal: Signal,
+    weights: tuple[float, float, float, float] = (W_COVERAGE, W_CHARS, W_NGRAM, W_BM25),
+    learned_weight: float = W_LEARNED,
+) -> float:
+    """The hit score: the weighted lexical signals plus the learned one, rescaled to 0–1."""
+    lexical = sum(w * x for w, x in zip(weights, signal[:4], strict=True))
+    return (lexical + learned_weight * signal[4]) / (1 + learned_weight)
 
 
 def _dice(a: Counter[str], b: Counter[str]) -> float:
@@ -226,11 +253,16 @@ def _faq_docs(session: Session) -> list[SearchDoc]:
 
 
 class _KnowledgeIndexes:
-    """Per-process indexes, rebuilt when the records' version changes."""
+    """Per-process indexes, rebuilt when the records' version changes. A rebuild whose
+    documents are the same as an index built before (another database with the same
+    knowledge, an edit undone) reuses that index: building one trains its classifier."""
+
+    KEEP = 4  # indexes kept by content
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[Hashable, HybridIndex]] = {}
+        self._by_content: dict[tuple[Hashable, ...], HybridIndex] = {}
 
     def get(
         self,
@@ -243,7 +275,15 @@ class _KnowledgeIndexes:
         with self._lock:
             cached = self._cache.get(name)
             if cached is None or cached[0] != version:
-                cached = (version, HybridIndex(build(), question_words=question_words))
+                docs = build()
+                content = (name, question_words, *docs)
+                index = self._by_content.get(content)
+                if index is None:
+                    index = HybridIndex(docs, question_words=question_words)
+                    while len(self._by_content) >= self.KEEP:
+                        self._by_content.pop(next(iter(self._by_content)))
+                    self._by_content[content] = index
+                cached = (version, index)
                 self._cache[name] = cached
             return cached[1]
 

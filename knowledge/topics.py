@@ -21,7 +21,10 @@ GENERAL = "general"
 class TopicSpec:
     key: str
     console_label: str
-    intent: str | None = None  # the NLU intent that asks about it
+    intent: str | None = None  # the NLU intent that asks about it (its menu button's)
+    # The intent of questions about it, where that differs from `intent` (checkup: asking
+    # what the service is, not asking to book); its FAQ phrasings train this one.
+    question_intent: str | None = None
     action: str | None = None  # the action that answers it
     form: str | None = None  # a topic run by a form has actions of its own
     menu_label: str | None = None  # its button in the greeting and fallback menus
@@ -50,6 +53,7 @@ class TopicRegistry:
                     key=row["topic"],
                     console_label=row["console_label"],
                     intent=row.get("intent"),
+                    question_intent=row.get("question_intent") or row.get("intent"),
                     action=row.get("action"),
                     form=row.get("form"),
                     menu_label=row.get("menu_label"),
@@ -70,7 +74,9 @@ class TopicRegistry:
         return next((t for t in self.topics if t.key == key), None)
 
     def by_intent(self, intent: str | None) -> TopicSpec | None:
-        return next((t for t in self.topics if intent and t.intent == intent), None)
+        return next(
+            (t for t in self.topics if intent and intent in (t.intent, t.question_intent)), None
+        )
 
     @property
     def console_labels(self) -> dict[str, str]:

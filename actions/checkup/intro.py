@@ -1,6 +1,7 @@
-"""A checkup message: a booking request starts the form, a question about the service is
-answered, and a message about an existing booking is clarified. The action sets the
-categorical slot `checkup_mode`; two rules (bot/data/rules/booking.yml) run the form or not."""
+"""A checkup message: a booking request (intent book_checkup) starts the form, a question
+about the service (intent ask_checkup) is answered, and a message about an existing booking
+is clarified. The action sets the categorical slot `checkup_mode`; the rules
+(bot/data/rules/booking.yml) run the form or not."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from rasa_sdk.types import DomainDict
 
 from actions import runtime
 from actions.checkup.common import CHECKUP_FORM, form_slots, reset
-from actions.replies import send_answer, user_text
+from actions.replies import latest_intent, send_answer, user_text
 from booking.references import parse_reference
 from knowledge import repositories
 from knowledge.answering import find_answer
 from knowledge.text import get_lexicon
+from knowledge.topics import registry
 
 CHECKUP = "checkup"
 BOOK, INFO = "book", "info"
@@ -23,13 +25,6 @@ BOOK, INFO = "book", "info"
 
 def about_existing_booking(text: str) -> bool:
     return parse_reference(text) is not None or get_lexicon().has_cue("existing_booking", text)
-
-
-def asks_about_the_service(text: str) -> bool:
-    lexicon = get_lexicon()
-    return not lexicon.has_cue("booking_request", text) and lexicon.has_cue(
-        "service_question", text
-    )
 
 
 class ActionCheckupIntro(Action):
@@ -44,7 +39,9 @@ class ActionCheckupIntro(Action):
             # "查一下我的体检预约" may be read as a new booking: ask rather than start a form.
             dispatcher.utter_message(response="utter_existing_or_new")
             return [SlotSet("checkup_mode", INFO)]
-        if text and asks_about_the_service(text):
+        intent, _ = latest_intent(tracker)
+        spec = registry().get(CHECKUP)
+        if spec is not None and intent == spec.question_intent != spec.intent:
             with runtime.db() as session:
                 answer = find_answer(session, text, CHECKUP)
                 if answer is not None and answer.kind != "choices":

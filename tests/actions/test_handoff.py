@@ -72,6 +72,15 @@ def test_own_case_mistaken_for_a_report_gets_the_item(run: Run) -> None:
 
 def test_report_about_others_stays_a_report(run: Run) -> None:
     dispatcher, _ = run(ActionReportIssue(), "邻居在电线杆上拉绳晒被子 谁来管管", "report_issue")
+    text = texts_of(dispatcher)
+    # The channels come first; then what the rule says about the reported matter.
+    assert text.index("12345") < text.index("涉及下面这条规定")
+    (card,) = cards_of(dispatcher)
+    assert "晾" in card["fields"][0]["value"]
+
+
+def test_vague_report_gets_the_channels_only(run: Run) -> None:
+    dispatcher, _ = run(ActionReportIssue(), "我要投诉 你们管不管", "report_issue")
     assert not cards_of(dispatcher) and "12345" in texts_of(dispatcher)
 
 

@@ -15,7 +15,10 @@ def mode(events: list[dict[str, Any]]) -> Any:
 
 
 def test_question_about_the_service_is_answered_not_booked() -> None:
-    dispatcher, events = run_action(ActionCheckupIntro(), {}, "企业体检要收费吗", "book_checkup")
+    dispatcher, events = run_action(
+        ActionCheckupIntro(), {}, "企业吹哨部门报到是啥意思", "ask_checkup"
+    )
+    assert "378家企业" in texts_of(dispatcher)
     assert "我要预约体检" in [b["title"] for b in buttons_of(dispatcher)]
     assert mode(events) == "info"
 
