@@ -34,6 +34,8 @@ def test_every_topic_intent_action_and_form_is_in_the_domain() -> None:
     for topic in registry().topics:
         if topic.intent:
             assert topic.intent in d["intents"], topic.key
+        if topic.question_intent:
+            assert topic.question_intent in d["intents"], topic.key
         if topic.action:
             assert topic.action in d["actions"], topic.key
         if topic.form:
@@ -43,8 +45,9 @@ def test_every_topic_intent_action_and_form_is_in_the_domain() -> None:
 def test_a_rule_answers_each_topic_intent_with_its_action() -> None:
     pairs = _rule_pairs()
     for topic in registry().topics:
-        if topic.intent and topic.action:
-            assert (topic.intent, topic.action) in pairs, topic.key
+        for intent in {topic.intent, topic.question_intent} - {None}:
+            if topic.action:
+                assert (intent, topic.action) in pairs, topic.key
 
 
 def test_topic_keys_and_menu_labels_are_unique() -> None:
