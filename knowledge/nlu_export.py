@@ -97,7 +97,9 @@ def export_nlu(session: Session, bot_dir: Path) -> ExportResult:
     by_intent: dict[str, list[str]] = {}
     for faq in repositories.active_faqs(session):
         spec = registry().get(faq.topic)
-        intent = spec.question_intent if spec else None
+        intent = None
+        if spec is not None:
+            intent = spec.intent if faq.key in spec.flow_faqs else spec.question_intent
         if not intent:
             continue
         for phrase in faq.alt_questions or []:

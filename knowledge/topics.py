@@ -25,6 +25,9 @@ class TopicSpec:
     # The intent of questions about it, where that differs from `intent` (checkup: asking
     # what the service is, not asking to book); its FAQ phrasings train this one.
     question_intent: str | None = None
+    # FAQ entries answered by starting the topic's own flow ("怎么预约" is asking to book):
+    # their phrasings train `intent`, not `question_intent`.
+    flow_faqs: tuple[str, ...] = ()
     action: str | None = None  # the action that answers it
     form: str | None = None  # a topic run by a form has actions of its own
     menu_label: str | None = None  # its button in the greeting and fallback menus
@@ -54,6 +57,7 @@ class TopicRegistry:
                     console_label=row["console_label"],
                     intent=row.get("intent"),
                     question_intent=row.get("question_intent") or row.get("intent"),
+                    flow_faqs=tuple(row.get("flow_faqs") or ()),
                     action=row.get("action"),
                     form=row.get("form"),
                     menu_label=row.get("menu_label"),

@@ -49,3 +49,18 @@ def test_how_to_report_phrasings_train_the_report_intent(session: Session, tmp_p
     examples = {b["intent"]: b["examples"] for b in data["nlu"] if "intent" in b}
     assert "小区有人遛狗不牵绳怎么投诉" in examples["report_issue"]
     assert "小区有人遛狗不牵绳怎么投诉" not in examples["ask_pet_registration"]
+
+
+def test_asking_how_to_book_trains_the_booking_intent_and_questions_do_not() -> None:
+    data = yaml.safe_load((BOT_DIR / "data" / "nlu" / "generated.yml").read_text(encoding="utf-8"))
+    by_intent = {b["intent"]: b["examples"] for b in data["nlu"] if "intent" in b}
+    assert "- 我要预约企业体检\n" in by_intent["book_checkup"]  # ck-how-book: starts the form
+    assert "企业吹哨部门报到" not in by_intent["book_checkup"]
+    assert "企业吹哨部门报到的服务可以预约上门体检这是个啥服务" in by_intent["ask_checkup"]
+
+
+def test_item_aliases_train_the_topic_that_owns_their_domain() -> None:
+    data = yaml.safe_load((BOT_DIR / "data" / "nlu" / "generated.yml").read_text(encoding="utf-8"))
+    by_intent = {b["intent"]: b["examples"] for b in data["nlu"] if "intent" in b}
+    assert "- 人行道违停\n" in by_intent["ask_no_penalty"]
+    assert "- 遛狗不牵绳" not in by_intent["ask_no_penalty"]  # dog items train the dog intent
