@@ -1,18 +1,34 @@
-"""Turning answers into messages: item cards, FAQ answers with their source, overviews,
-candidate lists and the topic menu. Shared by every action that answers from knowledge."""
+"""Turning the answering service's decisions into messages: item cards, FAQ answers with
+their source, follow-ups, overviews, candidate lists and the topic menu; and the base of every
+action that answers from knowledge (its work runs off the event loop)."""
 
 from __future__ import annotations
 
-from rasa_sdk import Tracker
+import asyncio
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from actions import texts
+from actions import runtime, texts
 from knowledge import repositories
-from knowledge.answering import Answer
-from knowledge.cards import card_text, item_card
+from knowledge.answering import (
+    AnsweringService,
+    Choices,
+    Decision,
+    FaqAnswer,
+    ItemAnswer,
+    NoAnswer,
+    Turn,
+)
+from knowledge.cards import card_text, fine_sentence, item_card
 from knowledge.models import FaqEntry, NoPenaltyItem, Topic
+from knowledge.snapshot import KnowledgeSnapshot, snapshot
 from knowledge.text import clean_text
 from knowledge.topics import GENERAL, registry
 
@@ -56,10 +72,63 @@ def topic_buttons() -> list[Button]:
     return buttons(registry().menu)
 
 
+def turn_of(tracker: Tracker) -> Turn:
+    """What the answering service is told about this turn."""
+    intent, confidence = latest_intent(tracker)
+    ranking = tuple(
+        (str(r.get("name")), float(r.get("confidence") or 0.0))
+        for r in tracker.latest_message.get("intent_ranking") or []
+    )
+    item_id = tracker.get_slot("last_item_id")
+    return Turn(
+        text=user_text(tracker),
+        intent=intent,
+        confidence=confidence,
+        ranking=ranking,
+        last_topic=tracker.get_slot("last_topic"),
+        last_item_id=int(item_id) if item_id and str(item_id).isdigit() else None,
+        last_faq_key=tracker.get_slot("last_faq_key"),
+    )
+
+
+class KnowledgeAction(Action, ABC):
+    """An action that answers from knowledge. Its work (a version probe, the decision, a
+    record for staff) runs on a worker thread, so the action server's event loop never waits
+    on the database or the segmenter."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        return await asyncio.to_thread(self._respond, dispatcher, tracker, domain)
+
+    def _respond(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        with runtime.db() as session:
+            knowledge = snapshot(session)
+            turn = turn_of(tracker)
+            decision = AnsweringService(knowledge).answer(turn)
+            return self.respond(dispatcher, Asked(session, knowledge, turn, decision))
+
+    @abstractmethod
+    def respond(self, dispatcher: CollectingDispatcher, asked: Asked) -> list[EventType]:
+        """The messages for the service's decision (and anything to record)."""
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A turn put to the answering service, and its decision."""
+
+    session: Session
+    knowledge: KnowledgeSnapshot
+    turn: Turn
+    decision: Decision
+
+
 def send_item(
     dispatcher: CollectingDispatcher,
     item: NoPenaltyItem,
-    alternatives: list[NoPenaltyItem],
+    alternatives: Sequence[NoPenaltyItem],
     *,
     intro: str = "utter_item_intro",
 ) -> None:
@@ -73,24 +142,24 @@ def send_item(
 
 def send_faq(
     dispatcher: CollectingDispatcher,
-    session: Session,
+    knowledge: KnowledgeSnapshot,
     faq: FaqEntry,
-    items: list[NoPenaltyItem] | None = None,
-    close: list[FaqEntry] | None = None,
+    items: Sequence[NoPenaltyItem] = (),
+    close: Sequence[FaqEntry] = (),
 ) -> None:
     """The answer with its source; then close runners-up, the matching item and the related
     questions as buttons (at most four)."""
     dispatcher.utter_message(text="\n".join(p for p in (faq.answer, cite(faq.source)) if p))
     shown = {faq.key}
     offered: list[Button] = []
-    for other in close or []:
+    for other in close:
         shown.add(other.key)
         offered += faq_buttons([other])
     offered += [
         {"title": short(texts.RELATED_ITEM.format(behavior=i.behavior)), "payload": i.behavior}
-        for i in items or []
+        for i in items
     ]
-    related = repositories.get_faqs(session, keys=[k for k in faq.related if k not in shown])
+    related = knowledge.faqs_for([k for k in faq.related if k not in shown])
     offered += faq_buttons(related)
     if offered:
         dispatcher.utter_message(response="utter_suggestions", buttons=offered[:4])
@@ -100,16 +169,20 @@ def overview_text(topic: Topic) -> str:
     return "\n".join(p for p in (topic.overview, cite(topic.source)) if p)
 
 
-def send_overview(dispatcher: CollectingDispatcher, session: Session, topic: Topic) -> None:
+def send_overview(
+    dispatcher: CollectingDispatcher, knowledge: KnowledgeSnapshot, topic: Topic
+) -> None:
     dispatcher.utter_message(text=overview_text(topic))
-    suggestions = repositories.get_faqs(session, keys=topic.suggestions or [])
+    suggestions = knowledge.faqs_for(topic.suggestions or [])
     if suggestions:
         dispatcher.utter_message(response="utter_suggestions", buttons=faq_buttons(suggestions[:4]))
 
 
-def send_choices(dispatcher: CollectingDispatcher, session: Session, answer: Answer) -> None:
+def send_choices(
+    dispatcher: CollectingDispatcher, knowledge: KnowledgeSnapshot, answer: Choices
+) -> None:
     """Not sure which question is meant: the topic's essentials, then the candidates."""
-    topic = repositories.get_topic(session, topic=answer.topic)
+    topic = knowledge.topic(answer.topic)
     if topic is not None and answer.topic != GENERAL:
         dispatcher.utter_message(text=overview_text(topic))
     titles = [c.question if isinstance(c, FaqEntry) else c.behavior for c in answer.choices]
@@ -117,17 +190,64 @@ def send_choices(dispatcher: CollectingDispatcher, session: Session, answer: Ans
     dispatcher.utter_message(response="utter_did_you_mean", buttons=offered)
 
 
+def send_follow_up(
+    dispatcher: CollectingDispatcher, knowledge: KnowledgeSnapshot, answer: ItemAnswer
+) -> None:
+    """Only what was asked about the item: its fine, its legal basis, or a second violation."""
+    item = answer.item
+    if answer.aspect == "legal":
+        dispatcher.utter_message(
+            response="utter_legal_of_item",
+            behavior=item.behavior,
+            legal=item.legal_basis,
+            penalty_basis=item.penalty_basis or "—",
+        )
+        return
+    if answer.aspect == "repeat" and answer.faq is not None:
+        send_faq(dispatcher, knowledge, answer.faq)
+    dispatcher.utter_message(
+        response="utter_repeat_of_item" if answer.aspect == "repeat" else "utter_fine_of_item",
+        behavior=item.behavior,
+        fine=fine_sentence(item),
+        basis=cite(item.penalty_basis or item.legal_basis),
+    )
+
+
 def send_answer(
-    dispatcher: CollectingDispatcher, session: Session, answer: Answer
+    dispatcher: CollectingDispatcher, knowledge: KnowledgeSnapshot, answer: Decision
 ) -> list[EventType]:
-    events: list[EventType] = [SlotSet("last_topic", answer.topic)]
-    if answer.kind == "item" and answer.item is not None:
-        send_item(dispatcher, answer.item, answer.alternatives)
-        events += [SlotSet("last_item_id", str(answer.item.id)), SlotSet("last_faq_key", None)]
-    elif answer.kind == "faq" and answer.faq is not None:
-        close = [c for c in answer.choices if isinstance(c, FaqEntry)]
-        send_faq(dispatcher, session, answer.faq, answer.alternatives, close)
-        events += [SlotSet("last_faq_key", answer.faq.key)]
-    elif answer.kind == "choices":
-        send_choices(dispatcher, session, answer)
-    return events
+    """The messages of a decision that answers (anything but NoAnswer), and the slots that
+    remember it for the next turn."""
+    if isinstance(answer, ItemAnswer):
+        if answer.aspect in ("fine", "legal", "repeat"):
+            send_follow_up(dispatcher, knowledge, answer)
+            return [SlotSet("last_item_id", str(answer.item.id))]
+        intro = "utter_report_related_item" if answer.aspect == "related" else "utter_item_intro"
+        send_item(dispatcher, answer.item, answer.alternatives, intro=intro)
+        return [
+            SlotSet("last_topic", answer.topic),
+            SlotSet("last_item_id", str(answer.item.id)),
+            SlotSet("last_faq_key", None),
+        ]
+    if isinstance(answer, FaqAnswer):
+        if answer.aspect == "legal":
+            dispatcher.utter_message(response="utter_legal_of_faq", source=answer.faq.source)
+            return []
+        send_faq(dispatcher, knowledge, answer.faq, answer.related_items, answer.close)
+        return [SlotSet("last_topic", answer.topic), SlotSet("last_faq_key", answer.faq.key)]
+    if isinstance(answer, Choices):
+        send_choices(dispatcher, knowledge, answer)
+        return [SlotSet("last_topic", answer.topic)]
+    return []
+
+
+def record(session: Session, turn: Turn, reason: str) -> None:
+    """Keep the question for staff (the console's unanswered questions)."""
+    intent, confidence = turn.guess
+    repositories.record_unanswered(
+        session, text=turn.text, intent=intent, confidence=confidence, reason=reason
+    )
+
+
+def is_answer(decision: Decision) -> bool:
+    return not isinstance(decision, NoAnswer)

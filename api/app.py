@@ -23,7 +23,7 @@ from api.routes.pages import STATIC_DIR
 from core.config import Settings, get_settings
 from core.db import session_scope
 from core.security import install_log_masking
-from knowledge.search import warm_up
+from knowledge.snapshot import warm_up
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""The answering service (knowledge.answering.find_answer) scored on held-out questions.
+"""The answering service (knowledge.answering.AnsweringService) scored on held-out questions.
 
 Sets (written by helpers who saw only the FAQ answers, or only the source items, never the
 training data, aliases or phrasings; see each file's `meta`):
@@ -15,8 +15,10 @@ answers surely, and how often a question about other matters gets nothing. The t
 calibrated on the dev sets only: `--calibrate` prints the trade-off between sure-answer
 precision and answer rate for ITEM_SURE / FAQ_SURE. The test sets are never used to choose.
 
-The service is asked without the NLU's topic (topic "general"), so these figures do not lean
-on the intent classifier; in chat the topic bonus only helps.
+Three views: the service alone, asked without the NLU (intent None: the whole knowledge
+base); the service given the real NLU parse of each question (Rasa's /model/parse of the
+trained model), which is what decides in chat; and the whole chat through /api/chat (rules,
+actions, replies decoded). Thresholds are calibrated on the dev sets with the NLU parse.
 
 Run: make eval  (or .venv/bin/python -m bench.eval_answers [--calibrate])
 """
@@ -29,9 +31,7 @@ import re
 import sys
 import tempfile
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -42,12 +42,26 @@ from sqlalchemy.orm import Session
 from bench.common import DATA_DIR, ref_code, seeded_db
 from bench.results import update_section
 from core.db import session_scope
-from knowledge import answering, repositories
-from knowledge.answering import Answer, find_answer
+from knowledge import repositories
+from knowledge.answering import (
+    FOLLOW_UP_INTENTS,
+    OUT_OF_SCOPE,
+    REPORT_INTENT,
+    THRESHOLDS,
+    AnsweringService,
+    Choices,
+    Decision,
+    FaqAnswer,
+    ItemAnswer,
+    NoAnswer,
+    Thresholds,
+    Turn,
+)
 from knowledge.models import FaqEntry, NoPenaltyItem
-from knowledge.topics import GENERAL
+from knowledge.snapshot import snapshot
+from knowledge.topics import registry
 from wxbot.migrate import create_seeded_database
-from wxbot.stack import running_stack
+from wxbot.stack import Stack, running_stack
 
 SETS = {
     "faq": ("faq_test.yaml", "faq_dev.yaml"),
@@ -131,24 +145,48 @@ def _key(choice: FaqEntry | NoPenaltyItem) -> str:
     return choice.key if isinstance(choice, FaqEntry) else choice.code
 
 
-def shown(answer: Answer | None) -> list[str]:
+def shown(decision: Decision) -> list[str]:
     """What the citizen sees first: the sure answer and its close runners-up, or the choices."""
-    if answer is None:
+    if isinstance(decision, FaqAnswer):
+        first: list[FaqEntry | NoPenaltyItem] = [decision.faq]
+        rest: list[FaqEntry | NoPenaltyItem] = [*decision.close, *decision.related_items]
+    elif isinstance(decision, ItemAnswer):
+        first, rest = [decision.item], list(decision.alternatives)
+    elif isinstance(decision, Choices):
+        first, rest = [], list(decision.choices)
+    else:
         return []
-    first = answer.faq or answer.item
-    rest = [*answer.choices, *answer.alternatives]
-    return [_key(c) for c in ([first] if first else []) + rest][:3]
+    return [_key(c) for c in first + rest][:3]
 
 
-def score(session: Session, cases: list[Case]) -> Score:
+def answered_by_knowledge(intent: str | None) -> bool:
+    """Whether chat sends a message with this intent to an action that asks the service
+    (a greeting, a booking request or a yes/no goes elsewhere)."""
+    if intent is None or intent in FOLLOW_UP_INTENTS | {REPORT_INTENT, OUT_OF_SCOPE}:
+        return True
+    return intent == "nlu_fallback" or registry().by_intent(intent) is not None
+
+
+def score(
+    session: Session,
+    cases: list[Case],
+    turns: list[Turn] | None = None,
+    thresholds: Thresholds = THRESHOLDS,
+) -> Score:
+    """The service's decisions for the cases: asked without the NLU, or with `turns` (the
+    NLU's parse of each case)."""
+    service = AnsweringService(snapshot(session), thresholds)
     s = Score()
-    for case in cases:
-        answer = find_answer(session, case.text, GENERAL)
-        keys = shown(answer)
-        is_sure = answer is not None and answer.kind in ("faq", "item")
+    for i, case in enumerate(cases):
+        turn = turns[i] if turns is not None else Turn(case.text)
+        decision: Decision = (
+            service.answer(turn) if answered_by_knowledge(turn.intent) else NoAnswer("", "fallback")
+        )
+        keys = shown(decision)
+        is_sure = isinstance(decision, FaqAnswer | ItemAnswer)
         if not case.expected:
             s.unrelated += 1
-            s.unrelated_nothing += answer is None
+            s.unrelated_nothing += isinstance(decision, NoAnswer)
             s.unrelated_wrong_sure += is_sure
             continue
         s.n += 1
@@ -160,36 +198,61 @@ def score(session: Session, cases: list[Case]) -> Score:
     return s
 
 
-@contextmanager
-def thresholds(item_sure: float, faq_sure: float) -> Iterator[None]:
-    saved = answering.ITEM_SURE, answering.FAQ_SURE
-    answering.ITEM_SURE, answering.FAQ_SURE = item_sure, faq_sure
-    try:
-        yield
-    finally:
-        answering.ITEM_SURE, answering.FAQ_SURE = saved
+def _row(label: str, s: Score, shipped: bool) -> str:
+    mark = " ← shipped" if shipped else ""
+    return (
+        f"| {label} | {s.sure / s.n:.1%} | {s.sure_right / max(s.sure, 1):.1%} | "
+        f"{s.top1 / s.n:.1%} | {s.unrelated_nothing}/{s.unrelated}{mark} |"
+    )
 
 
-def calibrate(session: Session, dev: list[Case]) -> list[str]:
-    rows = [
-        "| ITEM_SURE | FAQ_SURE | answered surely | sure answers right | other matters: nothing |",
-        "|---|---|---|---|---|",
-    ]
-    for item_sure in (0.26, 0.30, 0.34, 0.38, 0.42):
-        for faq_sure in (0.25, 0.30, 0.35, 0.40):
-            with thresholds(item_sure, faq_sure):
-                s = score(session, dev)
-            mark = (
-                " ← shipped"
-                if (item_sure, faq_sure) == (answering.ITEM_SURE, answering.FAQ_SURE)
-                else ""
-            )
+def calibrate(session: Session, dev: list[Case], turns: list[Turn] | None) -> list[str]:
+    """The trade-off of every threshold on the dev sets: sure-answer precision against how
+    often the service answers surely (the rest get "您是不是想问" or nothing)."""
+    head = "| answered surely | sure answers right | top-1 | other matters: nothing |"
+    rows = [f"| ITEM_SURE / FAQ_SURE {head}", "|---|---|---|---|---|"]
+    t0 = THRESHOLDS
+    for item_sure in (0.30, 0.36, 0.42, 0.48, 0.54):
+        for faq_sure in (0.30, 0.35, 0.40, 0.45):
+            t = replace(t0, item_sure=item_sure, faq_sure=faq_sure)
+            shipped = (item_sure, faq_sure) == (t0.item_sure, t0.faq_sure)
             rows.append(
-                f"| {item_sure:.2f} | {faq_sure:.2f} | {s.sure / s.n:.1%} | "
-                f"{s.sure_right / max(s.sure, 1):.1%} | "
-                f"{s.unrelated_nothing}/{s.unrelated}{mark} |"
+                _row(f"{item_sure:.2f} / {faq_sure:.2f}", score(session, dev, turns, t), shipped)
             )
+    if turns is None:
+        return rows
+    # The thresholds that only matter with the NLU: rescuing what it could not place.
+    rows += ["", f"| RESCUE (nlu_fallback, out_of_scope) {head}", "|---|---|---|---|---|"]
+    for rescue in (0.40, 0.45, 0.50, 0.55, 0.60):
+        t = replace(t0, rescue=rescue)
+        rows.append(_row(f"{rescue:.2f}", score(session, dev, turns, t), rescue == t0.rescue))
+    rows += ["", f"| SURE_OUT_OF_SCOPE {head}", "|---|---|---|---|---|"]
+    for sure_oos in (0.70, 0.80, 0.85, 0.90, 0.95):
+        t = replace(t0, sure_out_of_scope=sure_oos)
+        rows.append(
+            _row(f"{sure_oos:.2f}", score(session, dev, turns, t), sure_oos == t0.sure_out_of_scope)
+        )
     return rows
+
+
+def parse_all(stack: Stack, cases: list[Case]) -> list[Turn]:
+    """The trained model's parse of every case (Rasa's /model/parse), as the service's turns."""
+    turns = []
+    with httpx.Client(timeout=60) as client:
+        for case in cases:
+            response = client.post(
+                f"{stack.rasa_url}/model/parse",
+                params={"token": stack.rasa_token},
+                json={"text": case.text},
+            )
+            response.raise_for_status()
+            parse = response.json()
+            intent = parse.get("intent") or {}
+            ranking = tuple(
+                (str(r["name"]), float(r["confidence"])) for r in parse.get("intent_ranking") or []
+            )
+            turns.append(Turn(case.text, intent.get("name"), intent.get("confidence"), ranking))
+    return turns
 
 
 @dataclass
@@ -249,27 +312,31 @@ def score_replies(replies: list[tuple[Case, Reply]]) -> Score:
     return s
 
 
-def through_the_stack(names: list[str]) -> dict[str, list[tuple[Case, Reply]]]:
-    """Every question sent to /api/chat of the real stack (NLU, rules, actions) in a fresh
-    conversation; the reply decoded into what it showed."""
+def with_the_stack(
+    names: list[str],
+) -> tuple[dict[str, list[Turn]], dict[str, list[tuple[Case, Reply]]]]:
+    """On the real stack: the NLU's parse of every question, and its chat reply (each in a
+    fresh conversation through /api/chat: NLU, rules, actions) decoded into what it showed."""
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'app.db'}"
         create_seeded_database(url)
         with session_scope(url) as session:
             decoder = ReplyDecoder(session)
-        results = {}
+        parses, chats = {}, {}
         with running_stack(Path(tmp), url) as stack, httpx.Client(timeout=60) as client:
             for name in names:
+                cases = load(name)
+                parses[name] = parse_all(stack, cases)
                 replies = []
-                for case in load(name):
+                for case in cases:
                     response = client.post(
                         f"{stack.api_url}/api/chat",
                         json={"session_id": f"eval-{uuid.uuid4().hex[:10]}", "text": case.text},
                     )
                     messages = response.json().get("messages", []) if response.is_success else []
                     replies.append((case, decoder.decode(messages)))
-                results[name] = replies
-    return results
+                chats[name] = replies
+    return parses, chats
 
 
 def describe(name: str, strict: Score, wide: Score | None) -> str:
@@ -301,32 +368,41 @@ def main(argv: list[str] | None = None) -> int:
         "helpers who saw only the FAQ answers or only the source items (`*_test` held out, "
         "`*_dev` for calibration); misses are not listed, so the test sets stay held out.",
         "",
-        "The answering service alone, asked without the NLU's topic:",
+        "The answering service alone, asked without the NLU (the whole knowledge base):",
         "",
     ]
+    parses: dict[str, list[Turn]] = {}
+    chats: dict[str, list[tuple[Case, Reply]]] = {}
+    if args.stack:
+        parses, chats = with_the_stack(names)
     with seeded_db() as url, session_scope(url) as session:
         equivalents = same_article(session)
         wide_of = {n: widen(load(n), equivalents) for n in names}
-        dev_all: list[Case] = []
         for name in names:
             cases, wide = load(name), wide_of[name]
-            if "_dev" in name:
-                dev_all += wide or cases
-            lines.append(
-                "- " + describe(name, score(session, cases), score(session, wide) if wide else None)
-            )
-        if args.calibrate and dev_all:
-            lines += ["", "Threshold trade-off on the dev sets (FAQ and items together):", ""]
-            lines += calibrate(session, dev_all)
-    if args.stack:
+            lines.append("- " + describe(name, score(session, cases), score(session, wide)))
+        if parses:
+            lines += ["", "The answering service given the trained model's NLU parse:", ""]
+            for name in names:
+                turns, wide = parses[name], wide_of[name]
+                strict = score(session, load(name), turns)
+                lines.append("- " + describe(name, strict, score(session, wide, turns)))
+        if args.calibrate:
+            dev = [n for n in names if "_dev" in n]
+            dev_cases = [c for n in dev for c in wide_of[n]]
+            dev_turns = [t for n in dev for t in parses[n]] if parses else None
+            how = "with the NLU parse" if parses else "without the NLU"
+            lines += [
+                "",
+                f"Threshold trade-off on the dev sets (FAQ and items together, {how}):",
+                "",
+            ]
+            lines += calibrate(session, dev_cases, dev_turns)
+    if chats:
         lines += ["", "Through the real stack (NLU, rules and actions; what the citizen sees):", ""]
-        for name, replies in through_the_stack(names).items():
+        for name, replies in chats.items():
             wide = wide_of[name]
-            wide_score = None
-            if wide is not None:
-                wide_score = score_replies(
-                    [(w, r) for w, (_, r) in zip(wide, replies, strict=True)]
-                )
+            wide_score = score_replies([(w, r) for w, (_, r) in zip(wide, replies, strict=True)])
             lines.append("- " + describe(name, score_replies(replies), wide_score))
     lines += [
         "",

@@ -12,6 +12,7 @@ SECTIONS = {
     "retrieval": "No-penalty item retrieval (held-out)",
     "answers": "Answering service (held-out)",
     "conversations": "Multi-turn conversations (held-out)",
+    "knowledge_turn": "Knowledge work per chat turn (action server)",
     "load": "Load test",
     "training": "Training pipeline study",
 }

@@ -1,149 +1,393 @@
-"""Which answer a message gets: an FAQ entry, a no-penalty item, a short list of candidates,
-or nothing. Pure decisions over the knowledge base; the actions only turn them into replies.
+"""The answering service: which answer a chat turn gets.
+
+Input: the turn (the text, the NLU's intent and confidence, the conversation's topic and its
+last answer). Output, tagged: an FAQ entry (`FaqAnswer`), a no-penalty item (`ItemAnswer`), a
+short list of candidates when nothing is sure enough (`Choices`), or nothing (`NoAnswer`,
+with the reason), each with the evidence it was decided on. It reads only a knowledge
+snapshot (knowledge/snapshot.py): no database, no I/O. The actions turn decisions into
+messages; every threshold is in `Thresholds`, calibrated on the dev sets by `make eval`
+(bench/eval_answers.py, bench/RESULTS.md "Answering service").
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from sqlalchemy.orm import Session
+from dataclasses import dataclass, field, replace
+from typing import Literal
 
 from knowledge.models import FaqEntry, NoPenaltyItem
-from knowledge.search import MIN_SCORE, Hit, faq_topics_named, search_faqs, search_items
-from knowledge.text import get_lexicon, search_text
-from knowledge.topics import GENERAL, registry
+from knowledge.search import MIN_SCORE, Hit
+from knowledge.snapshot import KnowledgeSnapshot
+from knowledge.text import Analyzer, Lexicon, get_analyzer, get_lexicon, search_text
+from knowledge.topics import GENERAL, TopicRegistry, registry
 
-# A FAQ phrasing matched this closely is the question itself (e.g. a 猜你想问 button).
-EXACT_FAQ = 0.9
-# Bonus for a result that belongs to the topic the NLU recognised.
-TOPIC_BONUS = 0.08
-# Bonus for an item when the message asks whether one will be punished (lexicon cue
-# "penalty"): then the item card answers better than a how-to FAQ entry.
-PENALTY_BONUS = 0.15
-# An item this close to a FAQ answer is offered as a button under it.
-RELATED_ITEM_SCORE = 0.40
-# Below these scores (or with a runner-up this close) the assistant offers candidates
-# ("您是不是想问") instead of answering.
-ITEM_SURE = 0.42
-FAQ_SURE = 0.35
-FAQ_MARGIN = 0.04
-# A question this short that names no topic of its own ("要几天能下来", "去哪里办") is read in
-# the topic of the conversation so far.
-CONTEXT_MAX_CHARS = 20
+FOLLOW_UP_INTENTS = frozenset({"ask_fine", "ask_legal_basis", "ask_repeat_violation"})
+REPORT_INTENT = "report_issue"
+OUT_OF_SCOPE = "out_of_scope"
+# The FAQ entry that explains what happens on a second violation.
+REPEAT_FAQ_KEY = "no-penalty-second-violation"
+# The topic a report's own case is read in (its items).
+ITEMS_TOPIC = "no_penalty"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Every number the decision uses. The shipped values (THRESHOLDS) are chosen on the dev
+    sets; `make eval` prints the trade-off of the sure thresholds."""
+
+    # A FAQ phrasing matched this closely is the question itself (e.g. a 猜你想问 button).
+    exact_faq: float = 0.9
+    # Bonus for a result that belongs to the topic the NLU recognised.
+    topic_bonus: float = 0.08
+    # Bonus for an item when the message asks whether one will be punished (lexicon cue
+    # "penalty"): then the item card answers better than a how-to FAQ entry.
+    penalty_bonus: float = 0.15
+    # An item this close to a FAQ answer is offered as a button under it.
+    related_item: float = 0.40
+    # Below these scores the service offers candidates ("您是不是想问") instead of answering;
+    # FAQ runners-up this close to the answer are offered under it.
+    item_sure: float = 0.42
+    faq_sure: float = 0.35
+    faq_margin: float = 0.04
+    # A message the NLU could not place (nlu_fallback, out_of_scope) is still answered from
+    # the knowledge base when a match is this strong.
+    rescue: float = 0.50
+    # Out-of-scope predictions this confident are not second-guessed by search (only a
+    # question continuing the conversation's topic is).
+    sure_out_of_scope: float = 0.85
+    # A report about one's own case ("我…会被罚吗") must match an item this well to be answered
+    # as one; a behaviour named in a follow-up ("狗没拴绳罚多少") this well to replace the
+    # conversation's item.
+    own_case: float = 0.45
+    named_behaviour: float = 0.45
+    # A question this short that names no topic of its own ("要几天能下来", "去哪里办") is
+    # read in the topic of the conversation so far.
+    context_max_chars: int = 20
+
+
+THRESHOLDS = Thresholds()
+
+
+@dataclass(frozen=True)
+class Turn:
+    text: str
+    intent: str | None = None  # None: no NLU (search the whole knowledge base)
+    confidence: float | None = None
+    # The NLU's ranking, best first: for nlu_fallback the best real intent is the guess.
+    ranking: tuple[tuple[str, float], ...] = ()
+    last_topic: str | None = None
+    last_item_id: int | None = None
+    last_faq_key: str | None = None
+
+    @property
+    def guess(self) -> tuple[str | None, float | None]:
+        """The best real intent: the prediction, or for nlu_fallback the runner-up."""
+        real = next(((n, c) for n, c in self.ranking if n != "nlu_fallback"), None)
+        if self.intent == "nlu_fallback" and real is not None:
+            return real
+        return self.intent, self.confidence
+
+
+@dataclass(frozen=True)
+class Evidence:
+    rule: str  # which rule decided, e.g. "faq", "item", "exact", "context", "rescue", "harm"
+    faq_score: float = 0.0  # best FAQ score considered (with bonuses)
+    item_score: float = 0.0
+    context: str | None = None  # the conversation topic the question was read in
+
 
 Choice = FaqEntry | NoPenaltyItem
 
 
-@dataclass
-class Answer:
-    kind: str  # "faq" | "item" | "choices"
+@dataclass(frozen=True)
+class FaqAnswer:
     topic: str
+    faq: FaqEntry
+    evidence: Evidence
+    related_items: tuple[NoPenaltyItem, ...] = ()  # the item matching a described behaviour
+    close: tuple[FaqEntry, ...] = ()  # runners-up nearly as good
+    aspect: Literal["answer", "legal"] = "answer"  # "legal": only its source is asked for
+
+
+@dataclass(frozen=True)
+class ItemAnswer:
+    topic: str
+    item: NoPenaltyItem
+    evidence: Evidence
+    alternatives: tuple[NoPenaltyItem, ...] = ()
+    # "card": the whole item; a follow-up asks only its "fine", "legal" basis or "repeat"
+    # (then `faq` explains second violations); "related": the rule a reported matter falls under.
+    aspect: Literal["card", "fine", "legal", "repeat", "related"] = "card"
     faq: FaqEntry | None = None
-    item: NoPenaltyItem | None = None
-    # Other items worth offering: the runners-up of an item answer, or for a FAQ answer the
-    # item that matches the described behaviour.
-    alternatives: list[NoPenaltyItem] = field(default_factory=list)
-    # "choices": the questions or behaviours the user may mean (no answer sure enough);
-    # "faq": runners-up nearly as good as the answer.
-    choices: list[Choice] = field(default_factory=list)
 
 
-def item_in_topic(item: NoPenaltyItem, topic: str, *, named_only: bool = False) -> bool:
-    spec = registry().get(topic)
-    return spec is not None and spec.owns_item_domain(item.domain, named_only=named_only)
+@dataclass(frozen=True)
+class Choices:
+    topic: str
+    choices: tuple[Choice, ...]
+    evidence: Evidence
 
 
-def context_topic(session: Session, text: str, last_topic: str | None) -> str | None:
-    """The conversation's topic, when the message is a short question that does not name
-    another one: "怎么办狗证" then "要几天能下来" asks how long the dog licence takes."""
-    if not text or not last_topic or last_topic == GENERAL:
-        return None
-    if len(search_text(text)) > CONTEXT_MAX_CHARS:
-        return None
-    named = faq_topics_named(session, text)
-    return last_topic if not named or named == {last_topic} else None
+@dataclass(frozen=True)
+class NoAnswer:
+    topic: str
+    # "no_match": nothing in the topic fits (its overview answers); "fallback" / "out_of_scope":
+    # a message the NLU could not place; "no_context": a follow-up with nothing to follow;
+    # "report": a report to pass on.
+    reason: Literal["no_match", "fallback", "out_of_scope", "no_context", "report"]
+    evidence: Evidence = field(default_factory=lambda: Evidence("none"))
 
 
-def answer_in_context(
-    session: Session, text: str, context: str, *, min_score: float | None = None
-) -> Answer | None:
-    """A sure FAQ answer within the conversation's topic, else None."""
-    threshold = max(FAQ_SURE, min_score or 0.0)
-    in_context = search_faqs(session, text, topic=context, limit=3, min_score=threshold)
-    if not in_context:
-        return None
-    faq, hit = in_context[0]
-    close: list[Choice] = [f for f, h in in_context[1:3] if hit.score - h.score < FAQ_MARGIN]
-    return Answer("faq", faq.topic, faq=faq, choices=close)
+Decision = FaqAnswer | ItemAnswer | Choices | NoAnswer
 
 
-def find_answer(
-    session: Session,
-    text: str,
-    topic: str,
-    *,
-    with_items: bool = True,
-    min_score: float | None = None,
-    context: str | None = None,
-) -> Answer | None:
-    """The best FAQ entry or no-penalty item for the text; a short list of candidates when
-    none is sure enough; None when nothing fits. With a conversation topic (`context`), a
-    sure answer within that topic comes first."""
-    if not text:
-        return None
-    if context:
-        answer = answer_in_context(session, text, context, min_score=min_score)
-        if answer is not None:
-            return answer
-    threshold = MIN_SCORE if min_score is None else min_score
-    cue = PENALTY_BONUS if get_lexicon().has_cue("penalty", text) else 0.0
+class AnsweringService:
+    def __init__(
+        self,
+        knowledge: KnowledgeSnapshot,
+        thresholds: Thresholds = THRESHOLDS,
+        *,
+        topics: TopicRegistry | None = None,
+        lexicon: Lexicon | None = None,
+        analyzer: Analyzer | None = None,
+    ) -> None:
+        self.knowledge = knowledge
+        self.t = thresholds
+        self.topics = topics or registry()
+        self.lexicon = lexicon or get_lexicon()
+        self.analyzer = analyzer or get_analyzer()
 
-    def faq_score(pair: tuple[FaqEntry, Hit]) -> float:
-        return pair[1].score + (TOPIC_BONUS if pair[0].topic == topic else 0.0)
+    # ------------------------------------------------------------------ entry point
+    def answer(self, turn: Turn) -> Decision:
+        if turn.intent in FOLLOW_UP_INTENTS:
+            return self._follow_up(turn)
+        if turn.intent == REPORT_INTENT:
+            return self._report(turn)
+        if turn.intent is None:
+            return self._in_topic(turn, GENERAL, with_items=True)
+        spec = self.topics.by_intent(turn.intent)
+        if spec is not None:
+            return self._in_topic(turn, spec.key, with_items=spec.answers_items)
+        return self._unplaced(turn)
 
-    def item_score(pair: tuple[NoPenaltyItem, Hit]) -> float:
-        bonus = TOPIC_BONUS if item_in_topic(pair[0], topic) else 0.0
-        return pair[1].score + bonus + cue
+    # ------------------------------------------------------------------ paths
+    def _in_topic(self, turn: Turn, topic: str, *, with_items: bool) -> Decision:
+        context = self.context_topic(turn)
+        found = self.find(turn.text, topic, with_items=with_items, context=context)
+        return found or NoAnswer(topic, "no_match")
 
-    faqs = sorted(
-        search_faqs(session, text, limit=5, min_score=threshold), key=faq_score, reverse=True
-    )
-    items = (
-        sorted(
-            search_items(session, text, limit=4, min_score=threshold), key=item_score, reverse=True
+    def _unplaced(self, turn: Turn) -> Decision:
+        """nlu_fallback and out_of_scope: the knowledge base may still know the answer."""
+        guess, _ = turn.guess
+        out_of_scope = turn.intent == OUT_OF_SCOPE or guess == OUT_OF_SCOPE
+        reason: Literal["fallback", "out_of_scope"] = "out_of_scope" if out_of_scope else "fallback"
+        context = self.context_topic(turn)
+        sure = turn.intent == OUT_OF_SCOPE and (turn.confidence or 0) >= self.t.sure_out_of_scope
+        found: Decision | None = None
+        if sure:
+            # out of scope, unless it continues the conversation's topic
+            if context:
+                found = self.in_context(turn.text, context, min_score=self.t.rescue)
+        elif turn.text:
+            # "去哪里办" right after a dog question reads as out of scope on its own; in the
+            # conversation it is a question about the dog licence.
+            topic = self.analyzer.topic_of(turn.text) or context or GENERAL
+            found = self.find(turn.text, topic, min_score=self.t.rescue, context=context)
+            if isinstance(found, Choices):
+                found = None  # too unsure for a message the NLU could not place either
+        if found is None:
+            return NoAnswer(turn.last_topic or GENERAL, reason)
+        return _with_rule(found, "rescue")
+
+    def _report(self, turn: Turn) -> Decision:
+        text = turn.text
+        if text and self.own_case(text):
+            found = self.find(text, ITEMS_TOPIC, min_score=self.t.own_case)
+            if isinstance(found, ItemAnswer):
+                return found
+        # What the rule says about the reported matter, when the description is clear.
+        hits = self.knowledge.search_items(text, limit=4) if text else []
+        if hits and hits[0][1].score >= self.t.item_sure:
+            item, hit = hits[0]
+            return ItemAnswer(
+                ITEMS_TOPIC,
+                item,
+                Evidence("report", item_score=hit.score),
+                alternatives=tuple(i for i, _ in hits[1:]),
+                aspect="related",
+            )
+        return NoAnswer(ITEMS_TOPIC, "report")
+
+    def _follow_up(self, turn: Turn) -> Decision:
+        """Follow-ups that lean on the conversation: "罚多少?", "依据是哪条?", "那第二次呢?"."""
+        text = turn.text
+        # "多少钱" after "怎么办狗证" asks what the licence costs, not the fine.
+        if turn.intent == "ask_fine" and not self.lexicon.has_cue("fine", text):
+            context = self.context_topic(turn)
+            found = self.in_context(text, context) if context else None
+            if found is not None:
+                return found
+        item, faq, score = self._follow_up_subject(turn)
+        topic = turn.last_topic or GENERAL
+        evidence = Evidence("follow_up", item_score=score)
+        if turn.intent == "ask_repeat_violation":
+            repeat = self.knowledge.faq(REPEAT_FAQ_KEY)
+            if item is not None and item.penalty_range:
+                return ItemAnswer(topic, item, evidence, aspect="repeat", faq=repeat)
+            if repeat is not None:
+                return FaqAnswer(repeat.topic, repeat, evidence)
+            return NoAnswer(topic, "no_context", evidence)
+        if item is not None:
+            aspect: Literal["fine", "legal"] = (
+                "legal" if turn.intent == "ask_legal_basis" else "fine"
+            )
+            return ItemAnswer(topic, item, evidence, aspect=aspect)
+        if faq is not None and turn.intent == "ask_legal_basis" and faq.source:
+            return FaqAnswer(faq.topic, faq, evidence, aspect="legal")
+        return NoAnswer(topic, "no_context", evidence)
+
+    def _follow_up_subject(self, turn: Turn) -> tuple[NoPenaltyItem | None, FaqEntry | None, float]:
+        """The item the user is asking about: named now, or the last one discussed."""
+        text = turn.text
+        if text:
+            hits = self.knowledge.search_items(text, limit=1, min_score=self.t.named_behaviour)
+            if hits:
+                return hits[0][0], None, hits[0][1].score
+        if turn.last_item_id is not None:
+            item = self.knowledge.item(turn.last_item_id)
+            if item is not None:
+                return item, None, 0.0
+        faq = self.knowledge.faq(turn.last_faq_key) if turn.last_faq_key else None
+        if faq is not None and text:
+            # "怎么办狗证" then "不办罚多少": the FAQ question plus the follow-up names the
+            # behaviour. Only an item of a domain the FAQ's topic names: a general question
+            # has none.
+            for item, hit in self.knowledge.search_items(f"{faq.question} {text}", limit=3):
+                if self.item_in_topic(item, faq.topic, named_only=True):
+                    return item, faq, hit.score
+        return None, faq, 0.0
+
+    # ------------------------------------------------------------------ building blocks
+    def item_in_topic(self, item: NoPenaltyItem, topic: str, *, named_only: bool = False) -> bool:
+        spec = self.topics.get(topic)
+        return spec is not None and spec.owns_item_domain(item.domain, named_only=named_only)
+
+    def own_case(self, text: str) -> bool:
+        """ "我/我们…会被罚吗" is someone asking about their own case, even if it reads like a
+        report (the words are the lexicon's cues "first_person" and "penalty")."""
+        first_person = any(
+            text.startswith(p) or f"，{p}" in text or f" {p}" in text
+            for p in self.lexicon.cues["first_person"]
         )
-        if with_items
-        else []
-    )
-    if not faqs and not items:
-        return None
-    best_faq = faqs[0] if faqs else None
-    best_item = items[0] if items else None
-    related = [best_item[0]] if best_item and best_item[1].score >= RELATED_ITEM_SCORE else []
-    if best_faq and best_faq[1].ngram >= EXACT_FAQ:
-        faq = best_faq[0]
-        return Answer("faq", faq.topic, faq=faq, alternatives=related)
-    # Once someone was hurt (lexicon cue "harm"), no minor-violation item can be the answer:
-    # an FAQ entry answers, or the items are only offered as choices.
-    harm = get_lexicon().has_cue("harm", text)
-    if best_item and harm and best_faq is None:
-        return Answer("choices", topic, choices=[i for i, _ in items[:3]])
-    if (
-        best_item
-        and not harm
-        and (best_faq is None or item_score(best_item) >= faq_score(best_faq))
-    ):
-        item, hit = best_item
-        if hit.score < ITEM_SURE:
-            return Answer("choices", topic, choices=[i for i, _ in items[:3]])
-        others = [i for i, _ in items[1:4]]
-        return Answer("item", topic, item=item, alternatives=others)
-    assert best_faq is not None
-    faq, hit = best_faq
-    if hit.score < FAQ_SURE:
-        return Answer("choices", topic, choices=[f for f, _ in faqs[:3]])
-    # Runners-up nearly as good are offered first under the answer ("您是不是想问").
-    close: list[Choice] = [
-        pair[0] for pair in faqs[1:3] if faq_score(best_faq) - faq_score(pair) < FAQ_MARGIN
-    ]
-    return Answer("faq", faq.topic, faq=faq, alternatives=related, choices=close)
+        return first_person and self.lexicon.has_cue("penalty", text)
+
+    def context_topic(self, turn: Turn) -> str | None:
+        """The conversation's topic, when the message is a short question that does not name
+        another one: "怎么办狗证" then "要几天能下来" asks how long the dog licence takes."""
+        text, last = turn.text, turn.last_topic
+        if not text or not last or last == GENERAL:
+            return None
+        if len(search_text(text)) > self.t.context_max_chars:
+            return None
+        named = self.knowledge.faq_topics_named(text)
+        return last if not named or named == {last} else None
+
+    def in_context(
+        self, text: str, context: str, *, min_score: float | None = None
+    ) -> FaqAnswer | None:
+        """A sure FAQ answer within the conversation's topic, else None."""
+        threshold = max(self.t.faq_sure, min_score or 0.0)
+        found = self.knowledge.search_faqs(text, topic=context, limit=3, min_score=threshold)
+        if not found:
+            return None
+        faq, hit = found[0]
+        close = tuple(f for f, h in found[1:3] if hit.score - h.score < self.t.faq_margin)
+        evidence = Evidence("context", faq_score=hit.score, context=context)
+        return FaqAnswer(faq.topic, faq, evidence, close=close)
+
+    def find(
+        self,
+        text: str,
+        topic: str,
+        *,
+        with_items: bool = True,
+        min_score: float | None = None,
+        context: str | None = None,
+    ) -> Decision | None:
+        """The best FAQ entry or item for the text; candidates when none is sure enough; None
+        when nothing fits. With a conversation topic, a sure answer within it comes first."""
+        if not text:
+            return None
+        if context:
+            found = self.in_context(text, context, min_score=min_score)
+            if found is not None:
+                return found
+        t = self.t
+        threshold = MIN_SCORE if min_score is None else min_score
+        cue = t.penalty_bonus if self.lexicon.has_cue("penalty", text) else 0.0
+
+        def faq_score(pair: tuple[FaqEntry, Hit]) -> float:
+            return pair[1].score + (t.topic_bonus if pair[0].topic == topic else 0.0)
+
+        def item_score(pair: tuple[NoPenaltyItem, Hit]) -> float:
+            bonus = t.topic_bonus if self.item_in_topic(pair[0], topic) else 0.0
+            return pair[1].score + bonus + cue
+
+        faqs = sorted(
+            self.knowledge.search_faqs(text, limit=5, min_score=threshold),
+            key=faq_score,
+            reverse=True,
+        )
+        items = (
+            sorted(
+                self.knowledge.search_items(text, limit=4, min_score=threshold),
+                key=item_score,
+                reverse=True,
+            )
+            if with_items
+            else []
+        )
+        if not faqs and not items:
+            return None
+        best_faq = faqs[0] if faqs else None
+        best_item = items[0] if items else None
+        best_scores = (
+            faq_score(best_faq) if best_faq else 0.0,
+            item_score(best_item) if best_item else 0.0,
+        )
+
+        def evidence(rule: str) -> Evidence:
+            return Evidence(rule, *best_scores)
+
+        related = (best_item[0],) if best_item and best_item[1].score >= t.related_item else ()
+        if best_faq and best_faq[1].ngram >= t.exact_faq:
+            faq = best_faq[0]
+            return FaqAnswer(faq.topic, faq, evidence("exact"), related_items=related)
+        # Once someone was hurt (lexicon cue "harm"), no minor-violation item can be the
+        # answer: an FAQ entry answers, or the items are only offered as choices.
+        harm = self.lexicon.has_cue("harm", text)
+        if best_item and harm and best_faq is None:
+            return Choices(topic, tuple(i for i, _ in items[:3]), evidence("harm"))
+        if (
+            best_item
+            and not harm
+            and (best_faq is None or item_score(best_item) >= faq_score(best_faq))
+        ):
+            item, hit = best_item
+            if hit.score < t.item_sure:
+                return Choices(topic, tuple(i for i, _ in items[:3]), evidence("item"))
+            others = tuple(i for i, _ in items[1:4])
+            return ItemAnswer(topic, item, evidence("item"), alternatives=others)
+        assert best_faq is not None
+        faq, hit = best_faq
+        if hit.score < t.faq_sure:
+            return Choices(topic, tuple(f for f, _ in faqs[:3]), evidence("faq"))
+        # Runners-up nearly as good are offered first under the answer ("您是不是想问").
+        close = tuple(
+            pair[0] for pair in faqs[1:3] if faq_score(best_faq) - faq_score(pair) < t.faq_margin
+        )
+        return FaqAnswer(faq.topic, faq, evidence("faq"), related_items=related, close=close)
+
+
+def _with_rule(decision: Decision, rule: str) -> Decision:
+    """The decision, its evidence marked with the rule that let it through."""
+    return replace(decision, evidence=replace(decision.evidence, rule=rule))

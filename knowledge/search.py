@@ -16,18 +16,14 @@ query about something the knowledge base does not hold returns nothing instead o
 from __future__ import annotations
 
 import math
-import threading
 from collections import Counter
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
 import bm25s
 import numpy as np
-from sqlalchemy.orm import Session
 
-from knowledge import repositories
 from knowledge.learned import PhrasingClassifier, trainable
-from knowledge.models import FaqEntry, NoPenaltyItem
 from knowledge.text import Analyzer, char_ngrams, get_analyzer
 
 # Weights of the signals and the minimum combined score for a hit. Tuned on
@@ -224,133 +220,3 @@ def _dice(a: Counter[str], b: Counter[str]) -> float:
     dice = 2 * common / (size_a + size_b)
     recall = common / size_b * min(1.0, size_b / 5)
     return max(dice, recall)
-
-
-# --------------------------------------------------------------------------- knowledge base
-def _item_docs(session: Session) -> list[SearchDoc]:
-    return [
-        SearchDoc(
-            key=item.id,
-            text=f"{item.behavior} {item.domain} {item.legal_basis}",
-            phrasings=(item.behavior, *(item.aliases or [])),
-            group=item.domain,
-        )
-        for item in repositories.active_items(session)
-    ]
-
-
-def _faq_docs(session: Session) -> list[SearchDoc]:
-    return [
-        SearchDoc(
-            key=faq.id,
-            # The answer's words help a question phrased unlike any stored phrasing.
-            text=f"{faq.question} {faq.answer}",
-            phrasings=(faq.question, *(faq.alt_questions or [])),
-            group=faq.topic,
-        )
-        for faq in repositories.active_faqs(session)
-    ]
-
-
-class _KnowledgeIndexes:
-    """Per-process indexes, rebuilt when the records' version changes. A rebuild whose
-    documents are the same as an index built before (another database with the same
-    knowledge, an edit undone) reuses that index: building one trains its classifier."""
-
-    KEEP = 4  # indexes kept by content
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._cache: dict[str, tuple[Hashable, HybridIndex]] = {}
-        self._by_content: dict[tuple[Hashable, ...], HybridIndex] = {}
-
-    def get(
-        self,
-        name: str,
-        version: Hashable,
-        build: Callable[[], list[SearchDoc]],
-        *,
-        question_words: bool = True,
-    ) -> HybridIndex:
-        with self._lock:
-            cached = self._cache.get(name)
-            if cached is None or cached[0] != version:
-                docs = build()
-                content = (name, question_words, *docs)
-                index = self._by_content.get(content)
-                if index is None:
-                    index = HybridIndex(docs, question_words=question_words)
-                    while len(self._by_content) >= self.KEEP:
-                        self._by_content.pop(next(iter(self._by_content)))
-                    self._by_content[content] = index
-                cached = (version, index)
-                self._cache[name] = cached
-            return cached[1]
-
-    def clear(self) -> None:
-        with self._lock:
-            self._cache.clear()
-
-
-indexes = _KnowledgeIndexes()
-
-
-def _item_index(session: Session) -> HybridIndex:
-    version = (str(session.get_bind().engine.url), *repositories.items_version(session))
-    return indexes.get("items", version, lambda: _item_docs(session), question_words=False)
-
-
-def _faq_index(session: Session) -> HybridIndex:
-    version = (str(session.get_bind().engine.url), *repositories.faqs_version(session))
-    return indexes.get("faqs", version, lambda: _faq_docs(session))
-
-
-def search_items(
-    session: Session,
-    query: str,
-    *,
-    domain: str | None = None,
-    business_type: str | None = None,
-    limit: int = 5,
-    min_score: float = MIN_SCORE,
-) -> list[tuple[NoPenaltyItem, Hit]]:
-    hits = _item_index(session).search(query, limit=max(limit * 4, 20), min_score=min_score)
-    results: list[tuple[NoPenaltyItem, Hit]] = []
-    for hit in hits:
-        item = session.get(NoPenaltyItem, hit.key)
-        if item is None or not item.active:
-            continue
-        if not repositories.item_matches(item, domain, business_type):
-            continue
-        results.append((item, hit))
-        if len(results) >= limit:
-            break
-    return results
-
-
-def search_faqs(
-    session: Session,
-    query: str,
-    *,
-    topic: str | None = None,
-    limit: int = 3,
-    min_score: float = MIN_SCORE,
-) -> list[tuple[FaqEntry, Hit]]:
-    hits = _faq_index(session).search(query, limit=limit, group=topic, min_score=min_score)
-    results = []
-    for hit in hits:
-        faq = session.get(FaqEntry, hit.key)
-        if faq is not None:
-            results.append((faq, hit))
-    return results
-
-
-def faq_topics_named(session: Session, query: str) -> set[str]:
-    """The FAQ topics the query's own words point to (see HybridIndex.named_groups)."""
-    return _faq_index(session).named_groups(query)
-
-
-def warm_up(session: Session) -> None:
-    """Load the segmenter and build both indexes now, so the first user does not wait."""
-    search_items(session, "预热")
-    search_faqs(session, "预热")

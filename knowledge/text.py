@@ -29,6 +29,8 @@ _KEEP_CATEGORIES = ("L", "N")
 # Stop words of spaCy's Chinese list that still matter for this domain's search.
 # Longer "terms" are phrases, not words: jieba should still split them.
 MAX_TERM_LENGTH = 6
+# Segmentations kept per analyser (messages and stored phrasings).
+SEGMENT_CACHE = 4096
 # Question words tell "where" from "how much" from "who" (哪里办 / 多少钱 / 找谁): they matter
 # for matching questions, not for matching a described behaviour.
 QUESTION_WORDS = frozenset({"哪里", "多少", "谁", "几"})
@@ -109,6 +111,8 @@ class Analyzer:
         self.nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
         self.stop_words = frozenset(self.nlp.Defaults.stop_words) - _KEEP_WORDS
         self._jieba = jieba
+        # Recent segmentations (the words a message or a stored phrasing splits into).
+        self._segmented = lru_cache(maxsize=SEGMENT_CACHE)(self._segment)
         self.add_words([*self.lexicon.dictionary_words(), *extra_words])
         self.topic_matcher = PhraseMatcher(self.nlp.vocab)
         for topic, terms in self.lexicon.topic_terms.items():
@@ -116,6 +120,7 @@ class Analyzer:
 
     def add_words(self, words: Iterable[str]) -> None:
         """Teach the segmenter domain words (aliases, town names) so they stay whole."""
+        self._segmented.cache_clear()
         for word in words:
             word = search_text(word)
             if 1 < len(word) <= MAX_TERM_LENGTH:
@@ -123,18 +128,21 @@ class Analyzer:
                 self._jieba.add_word(word, freq=20000)
 
     def words(self, text: str) -> list[str]:
-        """All word tokens of the text (letters and digits only), synonyms normalised."""
-        text = search_text(text)
+        """All word tokens of the text (letters and digits only), synonyms normalised.
+        A message is segmented once however many signals and indexes look at it."""
+        return list(self._segmented(search_text(text)))
+
+    def _segment(self, text: str) -> tuple[str, ...]:
         if not text:
-            return []
+            return ()
         with self._lock:  # jieba's lazy init and add_word are not thread-safe
             doc = self.nlp.make_doc(text)
         synonyms = self.lexicon.synonyms
-        return [
+        return tuple(
             _QUESTION_WORDS.get(t.text) or synonyms.get(t.text, t.text)
             for t in doc
             if t.text.strip()
-        ]
+        )
 
     def _is_content(self, word: str, questions: bool) -> bool:
         return word not in self.stop_words and (questions or word not in QUESTION_WORDS)

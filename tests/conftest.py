@@ -18,7 +18,7 @@ from booking.rules import BookingRules
 from core.config import get_settings
 from core.db import session_scope
 from knowledge.models import Town
-from knowledge.search import indexes
+from knowledge.snapshot import store
 from wxbot.migrate import create_seeded_database
 
 
@@ -31,7 +31,7 @@ def make_db(path: Path) -> str:
 def use_db(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     get_settings.cache_clear()
-    indexes.clear()
+    store.clear()
 
 
 @pytest.fixture(scope="session")

@@ -35,6 +35,7 @@ def free_port() -> int:
 class Stack:
     api_url: str
     rasa_url: str
+    rasa_token: str
     action_url: str
     database_url: str
     tracker_store_url: str
@@ -159,6 +160,7 @@ def running_stack(
         stack = Stack(
             api_url=f"http://127.0.0.1:{api_port}",
             rasa_url=settings.rasa_url,
+            rasa_token=token,
             action_url=settings.action_server_url,
             database_url=database_url,
             tracker_store_url=settings.tracker_store_url,

@@ -14,11 +14,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.replies import echo_buttons, latest_intent, send_answer, user_text
+from actions.replies import echo_buttons, latest_intent, send_answer, turn_of
 from booking import dates
 from booking.capacity import SlotFull, has_room, slot_full
 from booking.checks import InvalidInput, check_town
-from knowledge.answering import find_answer
+from knowledge.answering import AnsweringService, Choices, NoAnswer
+from knowledge.snapshot import snapshot
 from knowledge.text import get_lexicon
 from knowledge.topics import registry
 
@@ -80,10 +81,11 @@ def digression(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     if spec is None or spec.form or (confidence or 0) < DIGRESSION_CONFIDENCE:
         return False
     with runtime.db() as session:
-        answer = find_answer(session, user_text(tracker), spec.key)
-        if answer is None or answer.kind == "choices":
+        knowledge = snapshot(session)
+        answer = AnsweringService(knowledge).answer(turn_of(tracker))
+        if isinstance(answer, Choices | NoAnswer):
             return False
-        send_answer(dispatcher, session, answer)
+        send_answer(dispatcher, knowledge, answer)
     dispatcher.utter_message(response="utter_resume_booking")
     return True
 

@@ -12,10 +12,10 @@ from rasa_sdk.types import DomainDict
 
 from actions import runtime
 from actions.checkup.common import CHECKUP_FORM, form_slots, reset
-from actions.replies import latest_intent, send_answer, user_text
+from actions.replies import latest_intent, send_answer, turn_of, user_text
 from booking.references import parse_reference
-from knowledge import repositories
-from knowledge.answering import find_answer
+from knowledge.answering import AnsweringService, Choices, NoAnswer
+from knowledge.snapshot import snapshot
 from knowledge.text import get_lexicon
 from knowledge.topics import registry
 
@@ -43,11 +43,12 @@ class ActionCheckupIntro(Action):
         spec = registry().get(CHECKUP)
         if spec is not None and intent == spec.question_intent != spec.intent:
             with runtime.db() as session:
-                answer = find_answer(session, text, CHECKUP)
-                if answer is not None and answer.kind != "choices":
-                    events = send_answer(dispatcher, session, answer)
+                knowledge = snapshot(session)
+                answer = AnsweringService(knowledge).answer(turn_of(tracker))
+                if not isinstance(answer, Choices | NoAnswer):
+                    events = send_answer(dispatcher, knowledge, answer)
                 else:
-                    topic = repositories.get_topic(session, topic=CHECKUP)
+                    topic = knowledge.topic(CHECKUP)
                     if topic is not None:
                         dispatcher.utter_message(text=topic.overview)
                     events = [SlotSet("last_topic", CHECKUP)]

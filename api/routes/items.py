@@ -11,7 +11,7 @@ from api.deps import SessionDep
 from api.schemas import ItemOut, ItemsResponse
 from api.texts import NO_SUCH_ITEM
 from knowledge import repositories
-from knowledge.search import search_items
+from knowledge.snapshot import search_items
 from knowledge.text import clean_text
 from knowledge.texts import NOTHING_FOUND
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from actions.followups import REPEAT_FAQ_KEY, ActionFollowUp
+from actions.followups import ActionFollowUp
 from knowledge import repositories
+from knowledge.answering import REPEAT_FAQ_KEY
 from tests.actions.conftest import Run, slot, texts_of
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from knowledge.answering import find_answer
+from knowledge.answering import AnsweringService, FaqAnswer, ItemAnswer, NoAnswer, Turn
 from knowledge.cards import card_text, fine_sentence, item_card
 from knowledge.models import (
     FINE_AFTER_FAILURE,
@@ -19,6 +19,7 @@ from knowledge.models import (
     ORIGIN_REFERENCE,
     NoPenaltyItem,
 )
+from knowledge.snapshot import snapshot
 
 
 def _items(session: Session) -> list[NoPenaltyItem]:
@@ -118,9 +119,11 @@ def test_another_departments_matter_says_so(session: Session) -> None:
 def test_audited_words_do_not_reach_the_wrong_matter(
     session: Session, question: str, wrong: str
 ) -> None:
-    """Never given as the sure answer (a "您是不是想问" list may still name it)."""
-    answer = find_answer(session, question, "general")
-    if answer is not None and answer.item is not None:
+    """Answered (an FAQ entry, an item or a choice list), and never with the wrong matter as
+    the sure answer (a "您是不是想问" list may still name it)."""
+    answer = AnsweringService(snapshot(session)).answer(Turn(question))
+    assert not isinstance(answer, NoAnswer), question
+    if isinstance(answer, ItemAnswer):
         assert answer.item.code != wrong, question
 
 
@@ -136,6 +139,6 @@ def test_audited_words_do_not_reach_the_wrong_matter(
 def test_audited_questions_get_what_the_law_says(
     session: Session, question: str, words: str
 ) -> None:
-    answer = find_answer(session, question, "general")
-    assert answer is not None and answer.faq is not None, question
+    answer = AnsweringService(snapshot(session)).answer(Turn(question))
+    assert isinstance(answer, FaqAnswer), question
     assert words in answer.faq.answer

@@ -17,7 +17,7 @@ from knowledge.importer import (
     read_table,
 )
 from knowledge.models import ORIGIN_OFFICIAL, NoPenaltyItem
-from knowledge.search import search_items
+from knowledge.snapshot import search_items
 
 HEADER = ["序号", "领域", "违法行为", "法律依据", "处罚依据", "适用条件", "备注"]
 ROWS = [

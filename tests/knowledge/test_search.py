@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy.orm import Session
 
 from knowledge import repositories
-from knowledge.search import HybridIndex, SearchDoc, faq_topics_named, search_faqs, search_items
+from knowledge.search import HybridIndex, SearchDoc
+from knowledge.snapshot import search_faqs, search_items, snapshot
 
 
 @pytest.mark.parametrize(
@@ -96,7 +97,7 @@ def test_index_ranks_the_closest_phrasing_first() -> None:
 def test_a_question_names_a_topic_only_by_its_own_words(
     session: Session, query: str, topics: set[str]
 ) -> None:
-    assert faq_topics_named(session, query) == topics
+    assert snapshot(session).faq_topics_named(query) == topics
 
 
 def test_where_questions_find_the_where_answer(session: Session) -> None:
