@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 from bench.common import load_queries, ref_code, seeded_db
 from bench.results import update_section
 from core.db import session_scope
-from knowledge.search import MIN_SCORE, search_items
+from knowledge.search import MIN_SCORE
+from knowledge.snapshot import search_items
 
 
 def evaluate(session: Session, name: str) -> dict[str, float | int]:

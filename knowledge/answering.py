@@ -20,7 +20,9 @@ from knowledge.snapshot import KnowledgeSnapshot
 from knowledge.text import Analyzer, Lexicon, get_analyzer, get_lexicon, search_text
 from knowledge.topics import GENERAL, TopicRegistry, registry
 
-FOLLOW_UP_INTENTS = frozenset({"ask_fine", "ask_legal_basis", "ask_repeat_violation"})
+FOLLOW_UP_INTENTS = frozenset({"ask_fine", "ask_legal_basis", "ask_repeat_violation", "ask_detail"})
+# A short question asking a detail of the last answer ("要带啥", "去哪办", "单位呢").
+DETAIL_INTENT = "ask_detail"
 REPORT_INTENT = "report_issue"
 OUT_OF_SCOPE = "out_of_scope"
 # The FAQ entry that explains what happens on a second violation.
@@ -51,6 +53,9 @@ class Thresholds:
     # A message the NLU could not place (nlu_fallback, out_of_scope) is still answered from
     # the knowledge base when a match is this strong.
     rescue: float = 0.50
+    # A short question in the conversation's topic (a follow-up, or one the NLU could not
+    # place) is answered by that topic's best FAQ entry from this score.
+    context_rescue: float = 0.40
     # Out-of-scope predictions this confident are not second-guessed by search (only a
     # question continuing the conversation's topic is).
     sure_out_of_scope: float = 0.85
@@ -183,15 +188,24 @@ class AnsweringService:
         context = self.context_topic(turn)
         sure = turn.intent == OUT_OF_SCOPE and (turn.confidence or 0) >= self.t.sure_out_of_scope
         found: Decision | None = None
+        has_context = turn.last_item_id is not None or turn.last_faq_key is not None
+        if guess in FOLLOW_UP_INTENTS and has_context and not sure:
+            # "我今天就去撕掉 还罚伐" after an item card: the NLU's best real guess, a
+            # follow-up, read with the conversation's last answer.
+            follow = self._follow_up(replace(turn, intent=guess))
+            if not isinstance(follow, NoAnswer):
+                return _with_rule(follow, "follow_up_guess")
         if sure:
             # out of scope, unless it continues the conversation's topic
             if context:
-                found = self.in_context(turn.text, context, min_score=self.t.rescue)
+                found = self.in_context(turn.text, context, min_score=self.t.context_rescue)
         elif turn.text:
             # "去哪里办" right after a dog question reads as out of scope on its own; in the
             # conversation it is a question about the dog licence.
             topic = self.analyzer.topic_of(turn.text) or context or GENERAL
-            found = self.find(turn.text, topic, min_score=self.t.rescue, context=context)
+            if context:
+                found = self.in_context(turn.text, context, min_score=self.t.context_rescue)
+            found = found or self.find(turn.text, topic, min_score=self.t.rescue)
             if isinstance(found, Choices):
                 found = None  # too unsure for a message the NLU could not place either
         if found is None:
@@ -217,8 +231,26 @@ class AnsweringService:
             )
         return NoAnswer(ITEMS_TOPIC, "report")
 
+    def _detail(self, turn: Turn) -> Decision:
+        """A detail of the last answer, within its topic (never an answer from another
+        topic): its best FAQ entry, else its candidates, else its overview (reason
+        "no_match"); without a topic, nothing to follow."""
+        topic = turn.last_topic if turn.last_topic and turn.last_topic != GENERAL else None
+        if topic is None or not turn.text:
+            return NoAnswer(GENERAL, "no_context")
+        found = self.in_context(turn.text, topic, min_score=self.t.context_rescue)
+        if found is not None:
+            return found
+        candidates = self.knowledge.search_faqs(turn.text, topic=topic, limit=3)
+        if candidates:
+            scores = Evidence("detail", faq_score=candidates[0][1].score, context=topic)
+            return Choices(topic, tuple(f for f, _ in candidates), scores)
+        return NoAnswer(topic, "no_match")
+
     def _follow_up(self, turn: Turn) -> Decision:
         """Follow-ups that lean on the conversation: "罚多少?", "依据是哪条?", "那第二次呢?"."""
+        if turn.intent == DETAIL_INTENT:
+            return self._detail(turn)
         text = turn.text
         # "多少钱" after "怎么办狗证" asks what the licence costs, not the fine.
         if turn.intent == "ask_fine" and not self.lexicon.has_cue("fine", text):
@@ -270,6 +302,15 @@ class AnsweringService:
     def item_in_topic(self, item: NoPenaltyItem, topic: str, *, named_only: bool = False) -> bool:
         spec = self.topics.get(topic)
         return spec is not None and spec.owns_item_domain(item.domain, named_only=named_only)
+
+    def topic_of_item(self, item: NoPenaltyItem, default: str) -> str:
+        """The topic that names the item's domain (a dog item belongs to dog), else default:
+        what the conversation is about after the item's card."""
+        owner = next(
+            (t.key for t in self.topics.topics if t.owns_item_domain(item.domain, named_only=True)),
+            None,
+        )
+        return owner or default
 
     def own_case(self, text: str) -> bool:
         """ "我/我们…会被罚吗" is someone asking about their own case, even if it reads like a
@@ -376,7 +417,7 @@ class AnsweringService:
             if hit.score < t.item_sure:
                 return Choices(topic, tuple(i for i, _ in items[:3]), evidence("item"))
             others = tuple(i for i, _ in items[1:4])
-            return ItemAnswer(topic, item, evidence("item"), alternatives=others)
+            return ItemAnswer(self.topic_of_item(item, topic), item, evidence("item"), others)
         assert best_faq is not None
         faq, hit = best_faq
         if hit.score < t.faq_sure:

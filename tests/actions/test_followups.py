@@ -103,3 +103,20 @@ def test_how_much_is_the_fine_still_gets_the_fine(run: Run) -> None:
         slots={"last_topic": "dog", "last_faq_key": "dog-registration-how"},
     )
     assert "200—500元" in texts_of(dispatcher)
+
+
+def test_a_detail_is_answered_within_the_conversations_topic(run: Run) -> None:
+    """ "怎么给狗办证" then "要多久": the review time of dog registration, not of credit repair."""
+    dispatcher, events = run(
+        ActionFollowUp(),
+        "多久能办下来",
+        "ask_detail",
+        slots={"last_topic": "dog", "last_faq_key": "dog-registration-how"},
+    )
+    assert "3个工作日" in texts_of(dispatcher)
+    assert slot(events, "last_faq_key") == "dog-review-time"
+
+
+def test_a_detail_without_a_conversation_asks_which_topic(run: Run) -> None:
+    dispatcher, _ = run(ActionFollowUp(), "要带什么材料", "ask_detail")
+    assert "您问的是哪方面的事" in texts_of(dispatcher)
