@@ -1,6 +1,6 @@
 """Multi-turn conversations against the real stack (Rasa + action server + API).
 
-bench/data/conversations.yaml (30: 20 test, 10 dev) and conversations_dev2.yaml (25, all dev)
+bench/data/conversations.yaml (40: 30 test, 10 dev) and conversations_dev2.yaml (25, all dev)
 were written by helpers who saw only the sources and the topic list, never the training data
 or the knowledge base. Each user turn carries checks on the
 reply: `expect_any` (one of these words must appear), `expect_all`, `expect_none`,

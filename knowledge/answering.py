@@ -218,17 +218,17 @@ class AnsweringService:
             found = self.find(text, ITEMS_TOPIC, min_score=self.t.own_case)
             if isinstance(found, ItemAnswer):
                 return found
-        # What the rule says about the reported matter, when the description is clear.
-        hits = self.knowledge.search_items(text, limit=4) if text else []
-        if hits and hits[0][1].score >= self.t.item_sure:
-            item, hit = hits[0]
-            return ItemAnswer(
-                ITEMS_TOPIC,
-                item,
-                Evidence("report", item_score=hit.score),
-                alternatives=tuple(i for i, _ in hits[1:]),
-                aspect="related",
-            )
+        # What the rule says about the reported matter, or the FAQ entry about it ("楼下狗天天
+        # 叫" → who handles barking), when the description is clear: shown under the report.
+        topic = (self.analyzer.topic_of(text) if text else None) or ITEMS_TOPIC
+        found = self.find(text, topic) if text else None
+        if isinstance(found, ItemAnswer):
+            return replace(found, aspect="related", evidence=replace(found.evidence, rule="report"))
+        if isinstance(found, FaqAnswer):
+            return replace(found, evidence=replace(found.evidence, rule="report"))
+        if isinstance(found, Choices):
+            # the rules it may fall under, without a topic's overview after the report
+            return replace(found, topic=GENERAL, evidence=replace(found.evidence, rule="report"))
         return NoAnswer(ITEMS_TOPIC, "report")
 
     def _detail(self, turn: Turn) -> Decision:
