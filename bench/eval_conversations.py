@@ -26,7 +26,6 @@ import yaml
 
 from bench.common import DATA_DIR
 from bench.results import update_section
-from knowledge.text import get_lexicon
 from wxbot.migrate import create_seeded_database
 from wxbot.stack import model_ready, running_stack
 
@@ -44,17 +43,30 @@ def reply_text(messages: list[dict[str, Any]]) -> str:
     return "\n".join(parts)
 
 
+# The judge's own words (not the bot's lexicon): a reply that says the matter is another
+# department's, or that the bot does not have the fact. Plain referrals ("请咨询…") do not count.
+NOT_OURS = ("不在综合行政执法的业务范围", "暂时还不会回答")
+UNKNOWN = (
+    "没有资料",
+    "没有找到",
+    "我没有",
+    "没有读到",
+    "无法确认",
+    "不能告诉你准确",
+    "暂时还不会回答",
+)
+
+
 def turn_passes(turn: dict[str, Any], text: str) -> bool:
-    lexicon = get_lexicon()
     if turn.get("expect_any") and not any(w in text for w in turn["expect_any"]):
         return False
     if any(w not in text for w in turn.get("expect_all") or []):
         return False
     if any(w in text for w in turn.get("expect_none") or []):
         return False
-    if turn.get("out_of_scope") and not lexicon.has_cue("not_ours", text):
+    if turn.get("out_of_scope") and not any(w in text for w in NOT_OURS):
         return False
-    return not (turn.get("says_unknown") and not lexicon.has_cue("unknown", text))
+    return not (turn.get("says_unknown") and not any(w in text for w in UNKNOWN))
 
 
 def run(api_url: str, conversation: dict[str, Any], *, show: bool = False) -> bool:

@@ -43,6 +43,10 @@ class Thresholds:
     # Bonus for an item when the message asks whether one will be punished (lexicon cue
     # "penalty"): then the item card answers better than a how-to FAQ entry.
     penalty_bonus: float = 0.15
+    # Unless the message asks whether one will be punished, an item answers instead of the
+    # best FAQ entry only when it scores this much higher ("养犬登记费多少" asks the fee, not
+    # the fine for not registering).
+    item_over_faq: float = 0.04
     # An item this close to a FAQ answer is offered as a button under it.
     related_item: float = 0.40
     # Below these scores the service offers candidates ("您是不是想问") instead of answering;
@@ -56,6 +60,8 @@ class Thresholds:
     # A short question in the conversation's topic (a follow-up, or one the NLU could not
     # place) is answered by that topic's best FAQ entry from this score.
     context_rescue: float = 0.40
+    # In the conversation's topic, the FAQ entry answered last gets this bonus.
+    last_answer_bonus: float = 0.10
     # Out-of-scope predictions this confident are not second-guessed by search (only a
     # question continuing the conversation's topic is).
     sure_out_of_scope: float = 0.85
@@ -177,7 +183,9 @@ class AnsweringService:
     # ------------------------------------------------------------------ paths
     def _in_topic(self, turn: Turn, topic: str, *, with_items: bool) -> Decision:
         context = self.context_topic(turn)
-        found = self.find(turn.text, topic, with_items=with_items, context=context)
+        found = self.find(
+            turn.text, topic, with_items=with_items, context=context, last_faq=turn.last_faq_key
+        )
         return found or NoAnswer(topic, "no_match")
 
     def _unplaced(self, turn: Turn) -> Decision:
@@ -198,13 +206,17 @@ class AnsweringService:
         if sure:
             # out of scope, unless it continues the conversation's topic
             if context:
-                found = self.in_context(turn.text, context, min_score=self.t.context_rescue)
+                found = self.in_context(
+                    turn.text, context, min_score=self.t.context_rescue, last_faq=turn.last_faq_key
+                )
         elif turn.text:
             # "去哪里办" right after a dog question reads as out of scope on its own; in the
             # conversation it is a question about the dog licence.
             topic = self.analyzer.topic_of(turn.text) or context or GENERAL
             if context:
-                found = self.in_context(turn.text, context, min_score=self.t.context_rescue)
+                found = self.in_context(
+                    turn.text, context, min_score=self.t.context_rescue, last_faq=turn.last_faq_key
+                )
             found = found or self.find(turn.text, topic, min_score=self.t.rescue)
             if isinstance(found, Choices):
                 found = None  # too unsure for a message the NLU could not place either
@@ -238,7 +250,9 @@ class AnsweringService:
         topic = turn.last_topic if turn.last_topic and turn.last_topic != GENERAL else None
         if topic is None or not turn.text:
             return NoAnswer(GENERAL, "no_context")
-        found = self.in_context(turn.text, topic, min_score=self.t.context_rescue)
+        found = self.in_context(
+            turn.text, topic, min_score=self.t.context_rescue, last_faq=turn.last_faq_key
+        )
         if found is not None:
             return found
         candidates = self.knowledge.search_faqs(turn.text, topic=topic, limit=3)
@@ -255,7 +269,7 @@ class AnsweringService:
         # "多少钱" after "怎么办狗证" asks what the licence costs, not the fine.
         if turn.intent == "ask_fine" and not self.lexicon.has_cue("fine", text):
             context = self.context_topic(turn)
-            found = self.in_context(text, context) if context else None
+            found = self.in_context(text, context, last_faq=turn.last_faq_key) if context else None
             if found is not None:
                 return found
         item, faq, score = self._follow_up_subject(turn)
@@ -333,16 +347,31 @@ class AnsweringService:
         return last if not named or named == {last} else None
 
     def in_context(
-        self, text: str, context: str, *, min_score: float | None = None
+        self,
+        text: str,
+        context: str,
+        *,
+        min_score: float | None = None,
+        last_faq: str | None = None,
     ) -> FaqAnswer | None:
-        """A sure FAQ answer within the conversation's topic, else None."""
+        """A sure FAQ answer within the conversation's topic, else None. The entry answered
+        last gets a bonus: "信用信息有错怎么提异议" then "要多久" asks how long the objection
+        takes, not how long credit repair does."""
         threshold = max(self.t.faq_sure, min_score or 0.0)
-        found = self.knowledge.search_faqs(text, topic=context, limit=3, min_score=threshold)
+        bonus = self.t.last_answer_bonus
+        floor = max(threshold - bonus, 0.0)
+        found = self.knowledge.search_faqs(text, topic=context, limit=4, min_score=floor)
+
+        def score(pair: tuple[FaqEntry, Hit]) -> float:
+            return pair[1].score + (bonus if last_faq and pair[0].key == last_faq else 0.0)
+
+        found = [p for p in sorted(found, key=score, reverse=True) if score(p) >= threshold]
         if not found:
             return None
-        faq, hit = found[0]
-        close = tuple(f for f, h in found[1:3] if hit.score - h.score < self.t.faq_margin)
-        evidence = Evidence("context", faq_score=hit.score, context=context)
+        best = found[0]
+        faq = best[0]
+        close = tuple(f for f, h in found[1:3] if score(best) - score((f, h)) < self.t.faq_margin)
+        evidence = Evidence("context", faq_score=score(best), context=context)
         return FaqAnswer(faq.topic, faq, evidence, close=close)
 
     def find(
@@ -353,13 +382,14 @@ class AnsweringService:
         with_items: bool = True,
         min_score: float | None = None,
         context: str | None = None,
+        last_faq: str | None = None,
     ) -> Decision | None:
         """The best FAQ entry or item for the text; candidates when none is sure enough; None
         when nothing fits. With a conversation topic, a sure answer within it comes first."""
         if not text:
             return None
         if context:
-            found = self.in_context(text, context, min_score=min_score)
+            found = self.in_context(text, context, min_score=min_score, last_faq=last_faq)
             if found is not None:
                 return found
         t = self.t
@@ -411,7 +441,10 @@ class AnsweringService:
         if (
             best_item
             and not harm
-            and (best_faq is None or item_score(best_item) >= faq_score(best_faq))
+            and (
+                best_faq is None
+                or item_score(best_item) >= faq_score(best_faq) + (0.0 if cue else t.item_over_faq)
+            )
         ):
             item, hit = best_item
             if hit.score < t.item_sure:
