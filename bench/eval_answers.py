@@ -202,15 +202,16 @@ def _row(label: str, s: Score, shipped: bool) -> str:
     mark = " ← shipped" if shipped else ""
     return (
         f"| {label} | {s.sure / s.n:.1%} | {s.sure_right / max(s.sure, 1):.1%} | "
-        f"{s.top1 / s.n:.1%} | {s.unrelated_nothing}/{s.unrelated}{mark} |"
+        f"{s.top1 / s.n:.1%} | {s.top3 / s.n:.1%} | {s.unrelated_nothing}/{s.unrelated}{mark} |"
     )
 
 
 def calibrate(session: Session, dev: list[Case], turns: list[Turn] | None) -> list[str]:
     """The trade-off of every threshold on the dev sets: sure-answer precision against how
     often the service answers surely (the rest get "您是不是想问" or nothing)."""
-    head = "| answered surely | sure answers right | top-1 | other matters: nothing |"
-    rows = [f"| ITEM_SURE / FAQ_SURE {head}", "|---|---|---|---|---|"]
+    head = "| answered surely | sure answers right | top-1 | top-3 | other matters: nothing |"
+    rule = "|---|---|---|---|---|---|"
+    rows = [f"| ITEM_SURE / FAQ_SURE {head}", rule]
     t0 = THRESHOLDS
     for item_sure in (0.30, 0.36, 0.42, 0.48, 0.54):
         for faq_sure in (0.30, 0.35, 0.40, 0.45):
@@ -219,19 +220,26 @@ def calibrate(session: Session, dev: list[Case], turns: list[Turn] | None) -> li
             rows.append(
                 _row(f"{item_sure:.2f} / {faq_sure:.2f}", score(session, dev, turns, t), shipped)
             )
-    if turns is None:
-        return rows
-    # The thresholds that only matter with the NLU: rescuing what it could not place.
-    rows += ["", f"| RESCUE (nlu_fallback, out_of_scope) {head}", "|---|---|---|---|---|"]
-    for rescue in (0.40, 0.45, 0.50, 0.55, 0.60):
-        t = replace(t0, rescue=rescue)
-        rows.append(_row(f"{rescue:.2f}", score(session, dev, turns, t), rescue == t0.rescue))
-    rows += ["", f"| SURE_OUT_OF_SCOPE {head}", "|---|---|---|---|---|"]
-    for sure_oos in (0.70, 0.80, 0.85, 0.90, 0.95):
-        t = replace(t0, sure_out_of_scope=sure_oos)
-        rows.append(
-            _row(f"{sure_oos:.2f}", score(session, dev, turns, t), sure_oos == t0.sure_out_of_scope)
-        )
+    # Every other threshold, one at a time around the shipped values. RESCUE and
+    # SURE_OUT_OF_SCOPE only matter with the NLU; the context thresholds (CONTEXT_RESCUE,
+    # LAST_ANSWER_BONUS) only in a conversation, which bench/eval_conversations.py measures.
+    sweeps: dict[str, tuple[float, ...]] = {
+        "item_over_faq": (0.0, 0.04, 0.08, 0.12),
+        "topic_bonus": (0.0, 0.04, 0.08, 0.12),
+        "penalty_bonus": (0.05, 0.10, 0.15, 0.20),
+        "faq_margin": (0.04, 0.08, 0.15, 0.25),
+        "related_item": (0.30, 0.40, 0.50),
+        "exact_faq": (0.8, 0.9, 1.01),
+    }
+    if turns is not None:
+        sweeps["rescue"] = (0.40, 0.45, 0.50, 0.55, 0.60)
+        sweeps["sure_out_of_scope"] = (0.70, 0.80, 0.85, 0.90, 0.95)
+    for name, values in sweeps.items():
+        rows += ["", f"| {name.upper()} {head}", rule]
+        for value in values:
+            t = replace(t0, **{name: value})
+            shipped = value == getattr(t0, name)
+            rows.append(_row(f"{value:.2f}", score(session, dev, turns, t), shipped))
     return rows
 
 

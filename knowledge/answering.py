@@ -53,7 +53,7 @@ class Thresholds:
     # FAQ runners-up this close to the answer are offered under it.
     item_sure: float = 0.42
     faq_sure: float = 0.35
-    faq_margin: float = 0.04
+    faq_margin: float = 0.15
     # A message the NLU could not place (nlu_fallback, out_of_scope) is still answered from
     # the knowledge base when a match is this strong.
     rescue: float = 0.50
