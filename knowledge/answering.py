@@ -197,6 +197,11 @@ class AnsweringService:
         sure = turn.intent == OUT_OF_SCOPE and (turn.confidence or 0) >= self.t.sure_out_of_scope
         found: Decision | None = None
         has_context = turn.last_item_id is not None or turn.last_faq_key is not None
+        after_card = turn.last_item_id is not None and turn.last_faq_key is None
+        short = len(search_text(turn.text)) <= self.t.context_max_chars
+        if after_card and short and not sure and self.lexicon.has_cue("penalty", turn.text):
+            # "我马上撕掉还罚伐" right after an item's card asks about that item's fine.
+            guess = "ask_fine"
         if guess in FOLLOW_UP_INTENTS and has_context and not sure:
             # "我今天就去撕掉 还罚伐" after an item card: the NLU's best real guess, a
             # follow-up, read with the conversation's last answer.
@@ -292,24 +297,28 @@ class AnsweringService:
         return NoAnswer(topic, "no_context", evidence)
 
     def _follow_up_subject(self, turn: Turn) -> tuple[NoPenaltyItem | None, FaqEntry | None, float]:
-        """The item the user is asking about: named now, or the last one discussed."""
+        """The item the user is asking about: the one the follow-up names, read with the FAQ
+        entry answered last ("怎么办狗证" then "不办会咋样": not registering), or named on
+        its own, or the item discussed last."""
         text = turn.text
-        if text:
-            hits = self.knowledge.search_items(text, limit=1, min_score=self.t.named_behaviour)
-            if hits:
-                return hits[0][0], None, hits[0][1].score
-        if turn.last_item_id is not None:
-            item = self.knowledge.item(turn.last_item_id)
-            if item is not None:
-                return item, None, 0.0
+        named = (
+            self.knowledge.search_items(text, limit=1, min_score=self.t.named_behaviour)
+            if text
+            else []
+        )
         faq = self.knowledge.faq(turn.last_faq_key) if turn.last_faq_key else None
         if faq is not None and text:
-            # "怎么办狗证" then "不办罚多少": the FAQ question plus the follow-up names the
-            # behaviour. Only an item of a domain the FAQ's topic names: a general question
-            # has none.
+            # Only an item of a domain the FAQ's topic names: a general question has none.
             for item, hit in self.knowledge.search_items(f"{faq.question} {text}", limit=3):
                 if self.item_in_topic(item, faq.topic, named_only=True):
-                    return item, faq, hit.score
+                    if not named or hit.score >= named[0][1].score:
+                        return item, faq, hit.score
+                    break
+        if named:
+            return named[0][0], None, named[0][1].score
+        last = self.knowledge.item(turn.last_item_id) if turn.last_item_id is not None else None
+        if last is not None:
+            return last, None, 0.0
         return None, faq, 0.0
 
     # ------------------------------------------------------------------ building blocks

@@ -116,3 +116,23 @@ def test_an_edit_is_indexed_in_the_background_while_turns_go_on(fresh_session: S
     after = store.get(fresh_session)
     assert after is not old
     assert [i.code for i, _ in after.search_items("鹦鹉学舌", limit=1)] == ["REF-059"]
+
+
+def test_a_penalty_question_right_after_a_card_is_about_that_item(session: Session) -> None:
+    item = repositories.get_item_by_code(session, code="REF-013")
+    assert item is not None
+    ranking = (("nlu_fallback", 0.40), ("ask_no_penalty", 0.30))
+    turn = Turn("我马上撕掉还罚伐", "nlu_fallback", 0.40, ranking, last_item_id=item.id)
+    decision = answer(session, turn)
+    assert isinstance(decision, ItemAnswer)
+    assert (decision.item.code, decision.aspect) == ("REF-013", "fine")
+
+
+def test_a_consequence_after_an_faq_answer_names_its_item(session: Session) -> None:
+    """ "怎么办狗证" then "那不办会咋样": the fine for not registering, not another dog rule."""
+    turn = Turn(
+        "那不办会咋样", "ask_fine", 0.8, last_topic="dog", last_faq_key="dog-registration-how"
+    )
+    decision = answer(session, turn)
+    assert isinstance(decision, ItemAnswer)
+    assert "登记" in decision.item.behavior
