@@ -255,6 +255,11 @@ class AnsweringService:
         topic = turn.last_topic if turn.last_topic and turn.last_topic != GENERAL else None
         if topic is None or not turn.text:
             return NoAnswer(GENERAL, "no_context")
+        item = self.knowledge.item(turn.last_item_id) if turn.last_item_id is not None else None
+        after_card = item is not None and turn.last_faq_key is None
+        if item is not None and after_card and self.lexicon.has_cue("party", turn.text):
+            # "单位呢" right after an item's card: what its clause says for a unit.
+            return ItemAnswer(topic, item, Evidence("detail", context=topic), aspect="fine")
         found = self.in_context(
             turn.text, topic, min_score=self.t.context_rescue, last_faq=turn.last_faq_key
         )

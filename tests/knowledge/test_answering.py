@@ -136,3 +136,12 @@ def test_a_consequence_after_an_faq_answer_names_its_item(session: Session) -> N
     decision = answer(session, turn)
     assert isinstance(decision, ItemAnswer)
     assert "登记" in decision.item.behavior
+
+
+def test_a_party_after_a_card_asks_the_clause_for_them(session: Session) -> None:
+    item = repositories.get_item_by_code(session, code="REF-036")
+    assert item is not None
+    turn = Turn("单位呢", "ask_detail", 0.8, last_topic="no_penalty", last_item_id=item.id)
+    decision = answer(session, turn)
+    assert isinstance(decision, ItemAnswer)
+    assert (decision.item.code, decision.aspect) == ("REF-036", "fine")
