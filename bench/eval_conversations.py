@@ -1,7 +1,7 @@
 """Multi-turn conversations against the real stack (Rasa + action server + API).
 
-bench/data/conversations.yaml (40: 30 test, 10 dev) and conversations_dev2.yaml (25, all dev)
-were written by helpers who saw only the sources and the topic list, never the training data
+bench/data/conversations.yaml (40: 30 test, 10 dev), conversations_dev2.yaml and
+conversations_dev3.yaml (25 each, all dev) were written by helpers who saw only the sources and the topic list, never the training data
 or the knowledge base. Each user turn carries checks on the
 reply: `expect_any` (one of these words must appear), `expect_all`, `expect_none`,
 `out_of_scope` (the bot must say it is not its business), `says_unknown` (the bot must say it
@@ -29,7 +29,11 @@ from bench.results import update_section
 from wxbot.migrate import create_seeded_database
 from wxbot.stack import model_ready, running_stack
 
-SETS = (DATA_DIR / "conversations.yaml", DATA_DIR / "conversations_dev2.yaml")
+SETS = (
+    DATA_DIR / "conversations.yaml",
+    DATA_DIR / "conversations_dev2.yaml",
+    DATA_DIR / "conversations_dev3.yaml",
+)
 
 
 def reply_text(messages: list[dict[str, Any]]) -> str:
@@ -122,8 +126,9 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"- **Held-out** (`bench/data/conversations.yaml`, split test): **{sum(test)}/{len(test)}"
         f" conversations pass ({sum(test) / max(len(test), 1):.0%})**, every turn checked.",
-        f"- Dev (`conversations.yaml` split dev and `conversations_dev2.yaml`, looked at while "
-        f"improving the assistant, so not held out): {sum(dev)}/{len(dev)}.",
+        f"- Dev (`conversations.yaml` split dev, `conversations_dev2.yaml`, "
+        f"`conversations_dev3.yaml`; looked at while improving the assistant, so not held "
+        f"out): {sum(dev)}/{len(dev)}.",
         "",
         "Command: `make eval-conversations` (runs `python -m bench.eval_conversations`).",
     ]
