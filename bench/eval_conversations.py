@@ -1,9 +1,9 @@
 """Multi-turn conversations against the real stack (Rasa + action server + API).
 
 bench/data/conversations.yaml (40: 30 test, 10 dev), conversations_dev2.yaml and
-conversations_dev3.yaml (25 each, all dev) were written by helpers who saw only the sources and the topic list, never the training data
-or the knowledge base. Each user turn carries checks on the
-reply: `expect_any` (one of these words must appear), `expect_all`, `expect_none`,
+conversations_dev3.yaml (25 each, all dev) were written by helpers who saw only the sources
+and the topic list, never the training data or the knowledge base. Each user turn carries
+checks on the reply: `expect_any` (one of these words must appear), `expect_all`, `expect_none`,
 `out_of_scope` (the bot must say it is not its business), `says_unknown` (the bot must say it
 does not have the fact). A conversation passes when every turn passes. Conversations marked
 `split: dev` may be looked at; the `test` ones are only counted, and no miss is printed.
