@@ -37,3 +37,12 @@ def test_a_lookup_read_as_a_new_booking_is_clarified() -> None:
     )
     assert "查询已有预约" in [b["title"] for b in buttons_of(dispatcher)]
     assert mode(events) == "info"
+
+
+def test_asking_for_the_factory_to_be_checked_is_not_a_lookup() -> None:
+    """ "派人来厂里查查" asks for a checkup, not for an existing booking."""
+    dispatcher, _ = run_action(
+        ActionCheckupIntro(), {}, "想让你们派人来厂里查查有啥问题 企业体检咋搞的", "ask_checkup"
+    )
+    assert "查询已有预约" not in [b["title"] for b in buttons_of(dispatcher)]
+    assert "帮您预约" in texts_of(dispatcher)
