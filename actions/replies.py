@@ -74,17 +74,10 @@ def topic_buttons() -> list[Button]:
 
 def turn_of(tracker: Tracker) -> Turn:
     """What the answering service is told about this turn."""
-    intent, confidence = latest_intent(tracker)
-    ranking = tuple(
-        (str(r.get("name")), float(r.get("confidence") or 0.0))
-        for r in tracker.latest_message.get("intent_ranking") or []
-    )
     item_id = tracker.get_slot("last_item_id")
-    return Turn(
-        text=user_text(tracker),
-        intent=intent,
-        confidence=confidence,
-        ranking=ranking,
+    return Turn.from_parse(
+        user_text(tracker),
+        tracker.latest_message,
         last_topic=tracker.get_slot("last_topic"),
         last_item_id=int(item_id) if item_id and str(item_id).isdigit() else None,
         last_faq_key=tracker.get_slot("last_faq_key"),

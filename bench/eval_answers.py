@@ -254,12 +254,7 @@ def parse_all(stack: Stack, cases: list[Case]) -> list[Turn]:
                 json={"text": case.text},
             )
             response.raise_for_status()
-            parse = response.json()
-            intent = parse.get("intent") or {}
-            ranking = tuple(
-                (str(r["name"]), float(r["confidence"])) for r in parse.get("intent_ranking") or []
-            )
-            turns.append(Turn(case.text, intent.get("name"), intent.get("confidence"), ranking))
+            turns.append(Turn.from_parse(case.text, response.json()))
     return turns
 
 

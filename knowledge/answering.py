@@ -11,8 +11,9 @@ messages; every threshold is in `Thresholds`, calibrated on the dev sets by `mak
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 from knowledge.models import FaqEntry, NoPenaltyItem
 from knowledge.search import MIN_SCORE, Hit
@@ -88,6 +89,17 @@ class Turn:
     last_topic: str | None = None
     last_item_id: int | None = None
     last_faq_key: str | None = None
+
+    @classmethod
+    def from_parse(cls, text: str, parse: Mapping[str, Any], **conversation: Any) -> Turn:
+        """The turn of a Rasa parse (`intent`, `intent_ranking`, as in a tracker's latest
+        message or /model/parse), with the conversation's slots as keywords."""
+        intent = parse.get("intent") or {}
+        ranking = tuple(
+            (str(r.get("name")), float(r.get("confidence") or 0.0))
+            for r in parse.get("intent_ranking") or []
+        )
+        return cls(text, intent.get("name"), intent.get("confidence"), ranking, **conversation)
 
     @property
     def guess(self) -> tuple[str | None, float | None]:

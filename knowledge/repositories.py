@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from knowledge.models import (
     FaqEntry,
     NoPenaltyItem,
-    Topic,
     Town,
     UnansweredQuestion,
 )
@@ -21,17 +20,6 @@ from knowledge.models import (
 def active_items(session: Session) -> Sequence[NoPenaltyItem]:
     stmt = select(NoPenaltyItem).where(NoPenaltyItem.active.is_(True)).order_by(NoPenaltyItem.id)
     return session.scalars(stmt).all()
-
-
-def items_version(session: Session) -> tuple[object, ...]:
-    row = session.execute(
-        select(
-            func.count(NoPenaltyItem.id),
-            func.max(NoPenaltyItem.updated_at),
-            func.max(NoPenaltyItem.id),
-        )
-    ).one()
-    return tuple(row)
 
 
 def get_item(session: Session, *, item_id: int) -> NoPenaltyItem | None:
@@ -75,28 +63,11 @@ def active_faqs(session: Session, *, today: dt.date | None = None) -> Sequence[F
     return session.scalars(stmt).all()
 
 
-def faqs_version(session: Session) -> tuple[object, ...]:
-    row = session.execute(
-        select(func.count(FaqEntry.id), func.max(FaqEntry.updated_at), func.max(FaqEntry.id))
-    ).one()
-    return (*tuple(row), dt.date.today())
-
-
 def get_faq(session: Session, *, key: str) -> FaqEntry | None:
     return session.scalar(select(FaqEntry).where(FaqEntry.key == key))
 
 
-def get_faqs(session: Session, *, keys: Sequence[str]) -> list[FaqEntry]:
-    """The active entries for these keys, in the given order (unknown keys skipped)."""
-    if not keys:
-        return []
-    found = {f.key: f for f in active_faqs(session) if f.key in set(keys)}
-    return [found[k] for k in keys if k in found]
-
-
 # --------------------------------------------------------------------------- topics
-def get_topic(session: Session, *, topic: str) -> Topic | None:
-    return session.scalar(select(Topic).where(Topic.topic == topic))
 
 
 # --------------------------------------------------------------------------- towns

@@ -8,8 +8,10 @@ change something, the rows are read again (cheap) and the indexes rebuilt on a b
 thread (a rebuild trains the learned signal: seconds); the new snapshot replaces the old one
 at once when it is ready. A turn waits for a rebuild at most `FRESH_WAIT` seconds and answers
 from the old snapshot after that, so an edit is live at the next turn as a rule and never
-stalls the chat. The rows are copied out of the session: a snapshot is plain data that no
-session can expire or flush.
+stalls the chat. An edit to a field the search does not read (an FAQ entry's source or related
+entries, an item's fine, a topic) reuses the indexes already built and is live at once.
+The rows are copied out of the session: a snapshot is plain data that no session can expire
+or flush.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, TypeVar
 
 from sqlalchemy import func, inspect, select
@@ -86,7 +89,7 @@ def faq_docs(faqs: Iterable[FaqEntry]) -> list[SearchDoc]:
     ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class KnowledgeSnapshot:
     version: Hashable
     items: Mapping[int, NoPenaltyItem]  # active items, in list order
@@ -98,13 +101,16 @@ class KnowledgeSnapshot:
     def item(self, item_id: int) -> NoPenaltyItem | None:
         return self.items.get(item_id)
 
+    @cached_property
+    def _by_key(self) -> dict[str, FaqEntry]:
+        return {f.key: f for f in self.faqs.values()}
+
     def faq(self, key: str) -> FaqEntry | None:
-        return next((f for f in self.faqs.values() if f.key == key), None)
+        return self._by_key.get(key)
 
     def faqs_for(self, keys: Sequence[str]) -> list[FaqEntry]:
         """The entries for these keys, in the given order (unknown keys skipped)."""
-        by_key = {f.key: f for f in self.faqs.values()}
-        return [by_key[k] for k in keys if k in by_key]
+        return [self._by_key[k] for k in keys if k in self._by_key]
 
     def topic(self, key: str) -> Topic | None:
         return self.topics.get(key)
