@@ -26,7 +26,7 @@ from knowledge.answering import (
     NoAnswer,
     Turn,
 )
-from knowledge.cards import card_text, fine_sentence, item_card
+from knowledge.cards import card_text, enforcer_sentence, fine_sentence, item_card
 from knowledge.models import FaqEntry, NoPenaltyItem, Topic
 from knowledge.snapshot import KnowledgeSnapshot, snapshot
 from knowledge.text import clean_text
@@ -174,12 +174,26 @@ def send_overview(
 def send_choices(
     dispatcher: CollectingDispatcher, knowledge: KnowledgeSnapshot, answer: Choices
 ) -> None:
-    """Not sure which question is meant: the topic's essentials, then the candidates."""
+    """Not sure which question is meant: the candidates. FAQ candidates come after the
+    topic's essentials; item candidates are listed with the provision each falls under, so
+    the citizen sees which rules the situation may touch even without tapping one."""
+    titles = [c.question if isinstance(c, FaqEntry) else c.behavior for c in answer.choices]
+    offered = [{"title": short(t), "payload": t} for t in titles]
+    items = [c for c in answer.choices if isinstance(c, NoPenaltyItem)]
+    if items:
+        lines = [
+            texts.ITEM_CHOICE_LINE.format(
+                n=n, behavior=i.behavior.rstrip("。"), basis=i.legal_basis
+            )
+            for n, i in enumerate(items, 1)
+        ]
+        dispatcher.utter_message(
+            text="\n".join([texts.ITEM_CHOICES_INTRO, *lines]), buttons=offered
+        )
+        return
     topic = knowledge.topic(answer.topic)
     if topic is not None and answer.topic != GENERAL:
         dispatcher.utter_message(text=overview_text(topic))
-    titles = [c.question if isinstance(c, FaqEntry) else c.behavior for c in answer.choices]
-    offered = [{"title": short(t), "payload": t} for t in titles]
     dispatcher.utter_message(response="utter_did_you_mean", buttons=offered)
 
 
@@ -194,6 +208,13 @@ def send_follow_up(
             behavior=item.behavior,
             legal=item.legal_basis,
             penalty_basis=item.penalty_basis or "—",
+        )
+        return
+    if answer.aspect == "enforcer":
+        dispatcher.utter_message(
+            response="utter_enforcer_of_item",
+            behavior=item.behavior,
+            enforcer=enforcer_sentence(item),
         )
         return
     if answer.aspect == "repeat" and answer.faq is not None:
@@ -212,7 +233,7 @@ def send_answer(
     """The messages of a decision that answers (anything but NoAnswer), and the slots that
     remember it for the next turn."""
     if isinstance(answer, ItemAnswer):
-        if answer.aspect in ("fine", "legal", "repeat"):
+        if answer.aspect in ("fine", "legal", "repeat", "enforcer"):
             send_follow_up(dispatcher, knowledge, answer)
             return [SlotSet("last_item_id", str(answer.item.id))]
         intro = "utter_report_related_item" if answer.aspect == "related" else "utter_item_intro"
@@ -230,6 +251,14 @@ def send_answer(
         return [SlotSet("last_topic", answer.topic), SlotSet("last_faq_key", answer.faq.key)]
     if isinstance(answer, Choices):
         send_choices(dispatcher, knowledge, answer)
+        first = answer.choices[0] if answer.choices else None
+        if isinstance(first, NoPenaltyItem):
+            # "要罚多少" next asks about the likeliest candidate; the reply names it.
+            return [
+                SlotSet("last_topic", answer.topic),
+                SlotSet("last_item_id", str(first.id)),
+                SlotSet("last_faq_key", None),
+            ]
         return [SlotSet("last_topic", answer.topic)]
     return []
 

@@ -139,7 +139,7 @@ class ItemAnswer:
     alternatives: tuple[NoPenaltyItem, ...] = ()
     # "card": the whole item; a follow-up asks only its "fine", "legal" basis or "repeat"
     # (then `faq` explains second violations); "related": the rule a reported matter falls under.
-    aspect: Literal["card", "fine", "legal", "repeat", "related"] = "card"
+    aspect: Literal["card", "fine", "legal", "repeat", "related", "enforcer"] = "card"
     faq: FaqEntry | None = None
 
 
@@ -269,9 +269,22 @@ class AnsweringService:
             return NoAnswer(GENERAL, "no_context")
         item = self.knowledge.item(turn.last_item_id) if turn.last_item_id is not None else None
         after_card = item is not None and turn.last_faq_key is None
+        if item is not None and after_card and self.lexicon.has_cue("responsible", turn.text):
+            # "归你们管伐" right after an item's card: who its clause names as the enforcer.
+            return ItemAnswer(topic, item, Evidence("detail", context=topic), aspect="enforcer")
         if item is not None and after_card and self.lexicon.has_cue("party", turn.text):
             # "单位呢" right after an item's card: what its clause says for a unit.
             return ItemAnswer(topic, item, Evidence("detail", context=topic), aspect="fine")
+        if after_card:
+            # "那堵我车库门的呢" after a card names another matter of the same kind: its card.
+            named = self.knowledge.search_items(turn.text, limit=1, min_score=self.t.item_sure)
+            if named:
+                other = named[0][0]
+                return ItemAnswer(
+                    self.topic_of_item(other, topic),
+                    other,
+                    Evidence("detail", item_score=named[0][1].score, context=topic),
+                )
         found = self.in_context(
             turn.text, topic, min_score=self.t.context_rescue, last_faq=turn.last_faq_key
         )

@@ -35,6 +35,14 @@ def fine_sentence(item: NoPenaltyItem) -> str:
     return f"{sentence}{item.fine_condition}" if item.fine_condition else sentence
 
 
+def enforcer_sentence(item: NoPenaltyItem) -> str:
+    """Who the clause names as the enforcer: another department where the item says so,
+    else the comprehensive enforcement authority."""
+    if item.enforcer:
+        return texts.ENFORCER_NOTE.format(enforcer=item.enforcer)
+    return texts.ENFORCER_OWN
+
+
 def item_card(item: NoPenaltyItem) -> ItemCard:
     enforcer = texts.ENFORCER_NOTE.format(enforcer=item.enforcer) if item.enforcer else ""
     fields = [

@@ -60,6 +60,12 @@ FINE_SENTENCES = {
     "no_fine": "该条只规定责令改正，本条未设罚款。",
     "": "该条的处罚规定是：{penalty}。",
 }
+# An item that names no other department: the source fills `enforcer` only where the
+# clause names a department other than 综合行政执法 (or the 市容环境卫生 authority it acts as).
+ENFORCER_OWN = (
+    "法条写明的执法部门是综合行政执法部门（或由其行使职权的市容环境卫生主管部门），"
+    "以浙江省综合行政执法事项统一目录和本地事项清单为准"
+)
 ENFORCER_NOTE = (
     "{enforcer}（法条写明的执法部门；该事项在吴兴区是否由综合行政执法部门办理，"
     "以浙江省综合行政执法事项统一目录和本地事项清单为准）"

@@ -17,6 +17,7 @@ from actions.checkup.common import (
     CHECKUP_FORM,
     check_room,
     correction_target,
+    digression,
     form_slots,
     reject,
     reset,
@@ -33,6 +34,9 @@ from booking.workflow import BookingRequest, create_booking
 from knowledge import repositories
 
 YES, NO = "yes", "no"
+# Slots filled from free text, where any message would pass as a value (a company name):
+# a question there is read as a question first.
+FREE_TEXT_SLOTS = frozenset({"company_name", "contact_name", "industry", "needs"})
 STOP = "stop"
 
 
@@ -84,6 +88,9 @@ class ValidateCheckupForm(FormValidationAction):
             if field == "preferred_date":
                 cleared.add("half_day")
             return reset(tuple(sorted(cleared)))
+        if requested in FREE_TEXT_SLOTS and text and digression(dispatcher, tracker):
+            # A question, not the answer to the form's question: answered, then asked again.
+            return reset((str(requested),))
         events = await super().run(dispatcher, tracker, domain)
         if requested == "booking_confirmed" and not events:
             # Neither yes nor no nor a correction: say how to go on; the summary follows.

@@ -18,7 +18,7 @@ from actions.replies import echo_buttons, latest_intent, send_answer, turn_of
 from booking import dates
 from booking.capacity import SlotFull, has_room, slot_full
 from booking.checks import InvalidInput, check_town
-from knowledge.answering import AnsweringService, Choices, NoAnswer
+from knowledge.answering import FOLLOW_UP_INTENTS, AnsweringService, Choices, NoAnswer
 from knowledge.snapshot import snapshot
 from knowledge.text import get_lexicon
 from knowledge.topics import registry
@@ -75,10 +75,15 @@ def skip_none(method: Validator) -> Validator:
 
 
 def digression(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
-    """A confident question about another topic in the middle of the form: answer it."""
+    """A confident question in the middle of the form — about another topic, about the
+    checkup itself ("你们帮多少家企业弄过了"), or a follow-up ("网上能约伐") — is answered,
+    and the form goes on. Only the request to book is not a question."""
     intent, confidence = latest_intent(tracker)
     spec = registry().by_intent(intent)
-    if spec is None or spec.form or (confidence or 0) < DIGRESSION_CONFIDENCE:
+    question = intent in FOLLOW_UP_INTENTS or (
+        spec is not None and not (spec.form and intent == spec.intent)
+    )
+    if not question or (confidence or 0) < DIGRESSION_CONFIDENCE:
         return False
     with runtime.db() as session:
         knowledge = snapshot(session)

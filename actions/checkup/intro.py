@@ -54,5 +54,15 @@ class ActionCheckupIntro(Action):
                     events = [SlotSet("last_topic", CHECKUP)]
             dispatcher.utter_message(response="utter_offer_booking")
             return [*events, SlotSet("checkup_mode", INFO)]
+        # What the service is, in the bureau's words (staff keep it in the console), then
+        # the form: someone who asks "派人来厂里查查 怎么搞的" learns both.
+        with runtime.db() as session:
+            topic = snapshot(session).topic(CHECKUP)
+        if topic is not None and topic.overview:
+            dispatcher.utter_message(text=topic.overview)
         dispatcher.utter_message(response="utter_start_booking")
-        return [*reset(form_slots(domain, CHECKUP_FORM)), SlotSet("checkup_mode", BOOK)]
+        return [
+            *reset(form_slots(domain, CHECKUP_FORM)),
+            SlotSet("checkup_mode", BOOK),
+            SlotSet("last_topic", CHECKUP),
+        ]

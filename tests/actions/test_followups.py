@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.followups import ActionFollowUp
+from actions.replies import send_answer
 from knowledge import repositories
-from knowledge.answering import REPEAT_FAQ_KEY
+from knowledge.answering import REPEAT_FAQ_KEY, Choices, Evidence
+from knowledge.snapshot import snapshot
 from tests.actions.conftest import Run, slot, texts_of
 
 
@@ -120,3 +124,45 @@ def test_a_detail_is_answered_within_the_conversations_topic(run: Run) -> None:
 def test_a_detail_without_a_conversation_asks_which_topic(run: Run) -> None:
     dispatcher, _ = run(ActionFollowUp(), "要带什么材料", "ask_detail")
     assert "您问的是哪方面的事" in texts_of(dispatcher)
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "says", "not_says"),
+    [
+        ("REF-144", "归你们管伐", "水行政主管部门", "法条写明的执法部门是综合行政执法部门"),
+        ("REF-009", "该找哪个部门", "法条写明的执法部门是综合行政执法部门", "水行政"),
+    ],
+)
+def test_who_enforces_the_item_in_context(
+    run: Run, session: Session, code: str, text: str, says: str, not_says: str
+) -> None:
+    slots = {"last_item_id": _item_id(session, code), "last_topic": "no_penalty"}
+    dispatcher, _ = run(ActionFollowUp(), text, "ask_detail", slots=slots)
+    reply = texts_of(dispatcher)
+    assert says in reply and not_says not in reply
+
+
+def test_unsure_items_are_listed_and_the_follow_up_names_the_likeliest(
+    run: Run, session: Session
+) -> None:
+    knowledge = snapshot(session)
+    river = knowledge.item(int(_item_id(session, "REF-145")))
+    shop_front = knowledge.item(int(_item_id(session, "REF-009")))
+    assert river is not None and shop_front is not None
+    dispatcher = CollectingDispatcher()
+    events = send_answer(
+        dispatcher, knowledge, Choices("no_penalty", (river, shop_front), Evidence("item"))
+    )
+    text = texts_of(dispatcher)
+    # Each candidate is named with its provision, not hidden behind a button title.
+    assert "1. 在河道管理范围内堆放" in text and river.legal_basis in text
+    assert "2. 沿街或广场周边的经营者" in text and shop_front.legal_basis in text
+    assert slot(events, "last_item_id") == str(river.id)
+    dispatcher, _ = run(
+        ActionFollowUp(),
+        "要罚多少",
+        "ask_fine",
+        slots={"last_item_id": str(river.id), "last_topic": "no_penalty"},
+    )
+    text = texts_of(dispatcher)
+    assert "「在河道管理范围内堆放" in text and "1万—5万元" in text and "100—1000元" not in text

@@ -145,3 +145,21 @@ def test_a_party_after_a_card_asks_the_clause_for_them(session: Session) -> None
     decision = answer(session, turn)
     assert isinstance(decision, ItemAnswer)
     assert (decision.item.code, decision.aspect) == ("REF-036", "fine")
+
+
+def test_a_detail_naming_another_matter_after_a_card_gets_that_card(session: Session) -> None:
+    # After the card for parking on a community lawn, "那堵消防车通道的呢" asks about
+    # another matter: its card, not the topic's overview.
+    lawn = repositories.get_item_by_code(session, code="REF-052")
+    assert lawn is not None
+    decision = answer(
+        session,
+        Turn(
+            "那在消防车通道上停车堆东西的呢",
+            intent="ask_detail",
+            last_topic="no_penalty",
+            last_item_id=lawn.id,
+        ),
+    )
+    assert isinstance(decision, ItemAnswer) and decision.aspect == "card"
+    assert "消防车通道" in decision.item.behavior

@@ -144,3 +144,23 @@ def test_full_slot_at_submission_offers_other_times(fresh_db_url: str) -> None:
 def test_nothing_is_submitted_after_leaving_the_form(fresh_db_url: str) -> None:
     dispatcher, events = run_action(ActionSubmitCheckup(), {**FILLED, "booking_confirmed": None})
     assert events == [] and dispatcher.messages == []
+
+
+def test_a_question_in_the_form_is_answered_not_taken_as_the_answer() -> None:
+    # "你们帮多少家企业弄过了" asked where the company name is expected: the bot answers
+    # from the knowledge base, keeps the slot empty and the form asks again.
+    dispatcher, slots, _ = validate(
+        ValidateCheckupForm(),
+        form_tracker(
+            "你们帮多少家企业弄过了", "company_name", intent="ask_checkup", confidence=0.95
+        ),
+    )
+    assert "378" in texts_of(dispatcher)
+    assert slots == {"company_name": None}
+
+
+def test_a_company_name_is_not_a_question() -> None:
+    _, slots, _ = validate(
+        ValidateCheckupForm(), form_tracker("湖州织里测试童装有限公司", "company_name")
+    )
+    assert slots["company_name"] == "湖州织里测试童装有限公司"

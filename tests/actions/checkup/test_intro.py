@@ -25,7 +25,10 @@ def test_question_about_the_service_is_answered_not_booked() -> None:
 
 def test_a_request_starts_the_form() -> None:
     dispatcher, events = run_action(ActionCheckupIntro(), {}, "我想预约上门体检", "book_checkup")
-    assert "帮您预约" in texts_of(dispatcher)
+    text = texts_of(dispatcher)
+    assert "帮您预约" in text
+    # what the service is comes first, from the topic the staff keep
+    assert "企业吹哨，部门报到" in text and text.index("企业吹哨") < text.index("帮您预约")
     assert mode(events) == "book"
     cleared = {e["name"] for e in events if e.get("event") == "slot" and e["value"] is None}
     assert {"company_name", "booking_confirmed"} <= cleared  # from the domain's form
