@@ -16,6 +16,7 @@ from sqladmin.i18n import I18nConfig
 
 from api.admin.auth import StaffAdmin, StaffAuth
 from api.admin.booking_views import BookingAdmin, BookingEventAdmin
+from api.admin.conversations_view import ConversationsView
 from api.admin.i18n import install_chinese
 from api.admin.import_view import ImportView
 from api.admin.knowledge_views import (
@@ -36,6 +37,7 @@ def mount_admin(app: FastAPI, settings: Settings) -> Admin:
     database_url = settings.database_url
     locale = install_chinese()
     ImportView.database_url = database_url
+    ConversationsView.tracker_store_url = settings.tracker_store_url
     admin = Admin(
         app,
         get_engine(database_url),
@@ -57,6 +59,7 @@ def mount_admin(app: FastAPI, settings: Settings) -> Admin:
         TownAdmin,
         StaffAdmin,
         ImportView,
+        ConversationsView,
     ):
         admin.add_view(view)
     return admin

@@ -107,3 +107,17 @@ def test_sessions_are_separate(stack: Stack) -> None:
     first, second = Chat(stack), Chat(stack)
     first.say("遛狗不牵绳会被罚吗")
     assert "哪种行为" in flat(second.say("罚多少"))
+
+
+def test_the_console_reads_what_rasa_stored(stack: Stack) -> None:
+    """The review view's reader against Rasa's real tracker store, not a copy of its schema."""
+    from api.admin.conversation_log import conversation
+
+    chat = Chat(stack)
+    chat.say("狗证怎么办 我手机13812345678")
+    logged = conversation(stack.tracker_store_url, chat.session_id)
+    assert len(logged) == 1
+    message = logged[0]
+    assert message.text == "狗证怎么办 我手机138****5678"
+    assert message.intent == "ask_pet_registration" and (message.confidence or 0) > 0.5
+    assert message.actions and message.replies

@@ -1,0 +1,137 @@
+"""What people asked and what the bot did, read from Rasa's own tracker store.
+
+Rasa's SQL tracker store keeps every event of every conversation in one table (`events`:
+sender_id, type_name, timestamp, intent_name, action_name, data as JSON). The console reads
+it as Rasa X did: a user message, the intent and confidence the NLU gave it, the actions that
+followed and what the bot said, until the next user message. Personal data (mobile numbers,
+credit codes) is masked before anything leaves this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, inspect, select
+
+from core.db import get_engine
+from core.security import mask_personal_data
+
+_meta = MetaData()
+EVENTS = Table(
+    "events",
+    _meta,
+    Column("id", Integer, primary_key=True),
+    Column("sender_id", String(255)),
+    Column("type_name", String(255)),
+    Column("timestamp", Float),
+    Column("intent_name", String(255)),
+    Column("action_name", String(255)),
+    Column("data", Text),
+)
+FALLBACK_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
+FALLBACK_ACTIONS = frozenset({"action_fallback", "action_default_fallback"})
+# Rasa's own bookkeeping actions: not what the bot did for the user.
+_HOUSEKEEPING = frozenset({"action_listen", "action_session_start", "action_extract_slots"})
+
+
+@dataclass
+class LoggedMessage:
+    """One user message and what followed it."""
+
+    event_id: int
+    conversation: str  # a short digest of the sender id: the id itself lets one continue it
+    sender_id: str
+    at: dt.datetime
+    text: str
+    intent: str | None
+    confidence: float | None
+    actions: list[str] = field(default_factory=list)
+    replies: list[str] = field(default_factory=list)
+
+    @property
+    def fallback(self) -> bool:
+        return self.intent in FALLBACK_INTENTS or any(a in FALLBACK_ACTIONS for a in self.actions)
+
+
+@dataclass(frozen=True)
+class MessageFilter:
+    since: dt.date | None = None
+    until: dt.date | None = None
+    intent: str | None = None
+    below_confidence: float | None = None  # only messages the NLU was less sure of
+    fallback_only: bool = False
+    sender_id: str | None = None
+
+    def accepts(self, m: LoggedMessage) -> bool:
+        if self.intent and m.intent != self.intent:
+            return False
+        if self.below_confidence is not None and (m.confidence or 0.0) >= self.below_confidence:
+            return False
+        return not (self.fallback_only and not m.fallback)
+
+
+def conversation_digest(sender_id: str) -> str:
+    return hashlib.sha256(sender_id.encode()).hexdigest()[:10]
+
+
+def _stamp(day: dt.date) -> float:
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC).timestamp()
+
+
+def _rows(url: str, f: MessageFilter) -> Iterator[Any]:
+    query = select(EVENTS).where(EVENTS.c.type_name.in_(("user", "action", "bot")))
+    if f.since:
+        query = query.where(EVENTS.c.timestamp >= _stamp(f.since))
+    if f.until:
+        query = query.where(EVENTS.c.timestamp < _stamp(f.until + dt.timedelta(days=1)))
+    if f.sender_id:
+        query = query.where(EVENTS.c.sender_id == f.sender_id)
+    query = query.order_by(EVENTS.c.sender_id, EVENTS.c.id)
+    engine = get_engine(url)
+    if not inspect(engine).has_table("events"):
+        return  # Rasa has not stored a conversation yet
+    with engine.connect() as conn:
+        yield from conn.execute(query)
+
+
+def _messages(rows: Iterable[Any]) -> Iterator[LoggedMessage]:
+    current: LoggedMessage | None = None
+    for row in rows:
+        data = json.loads(row.data or "{}")
+        if row.type_name == "user":
+            if current is not None:
+                yield current
+            intent = (data.get("parse_data") or {}).get("intent") or {}
+            current = LoggedMessage(
+                event_id=row.id,
+                conversation=conversation_digest(row.sender_id),
+                sender_id=row.sender_id,
+                at=dt.datetime.fromtimestamp(row.timestamp or 0, tz=dt.UTC),
+                text=mask_personal_data(data.get("text") or ""),
+                intent=row.intent_name or intent.get("name"),
+                confidence=intent.get("confidence"),
+            )
+        elif current is not None and row.sender_id == current.sender_id:
+            if row.type_name == "action" and row.action_name not in _HOUSEKEEPING:
+                current.actions.append(row.action_name)
+            elif row.type_name == "bot" and data.get("text"):
+                current.replies.append(mask_personal_data(data["text"]))
+    if current is not None:
+        yield current
+
+
+def recent_messages(url: str, f: MessageFilter, *, limit: int = 200) -> list[LoggedMessage]:
+    """The newest user messages that pass the filter, newest first."""
+    found = [m for m in _messages(_rows(url, f)) if f.accepts(m)]
+    found.sort(key=lambda m: (m.at, m.event_id), reverse=True)
+    return found[:limit]
+
+
+def conversation(url: str, sender_id: str) -> list[LoggedMessage]:
+    """One whole conversation, in order."""
+    return list(_messages(_rows(url, MessageFilter(sender_id=sender_id))))

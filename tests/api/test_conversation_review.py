@@ -1,0 +1,125 @@
+"""The console's conversation review reads Rasa's tracker store: each user message with the
+intent, confidence, actions and reply; personal data masked; filters for what needs a look."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.admin.conversation_log import EVENTS, MessageFilter, recent_messages
+from api.app import create_app
+from api.deps import get_rasa
+from core.config import Settings
+from core.db import get_engine
+from tests.api.conftest import FakeRasa
+from tests.api.test_admin import _add_staff, login
+
+NOW = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC).timestamp()
+
+
+def _user(sender: str, text: str, intent: str, confidence: float, at: float) -> dict:
+    parse = {"text": text, "intent": {"name": intent, "confidence": confidence}}
+    data = {"event": "user", "text": text, "parse_data": parse}
+    return {
+        "sender_id": sender,
+        "type_name": "user",
+        "timestamp": at,
+        "intent_name": intent,
+        "data": json.dumps(data, ensure_ascii=False),
+    }
+
+
+def _action(sender: str, name: str, at: float) -> dict:
+    return {
+        "sender_id": sender,
+        "type_name": "action",
+        "timestamp": at,
+        "action_name": name,
+        "data": json.dumps({"event": "action", "name": name}),
+    }
+
+
+def _bot(sender: str, text: str, at: float) -> dict:
+    return {
+        "sender_id": sender,
+        "type_name": "bot",
+        "timestamp": at,
+        "data": json.dumps({"event": "bot", "text": text}, ensure_ascii=False),
+    }
+
+
+@pytest.fixture
+def tracker_url(tmp_path: Path) -> str:
+    """A tracker store with the rows Rasa's SQLTrackerStore writes (same table and columns)."""
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    engine = get_engine(url)
+    EVENTS.metadata.create_all(engine)
+    rows = [
+        _action("web-a", "action_session_start", NOW),
+        _user("web-a", "狗证怎么办 我电话13812345678", "ask_pet_registration", 0.97, NOW + 1),
+        _action("web-a", "action_pet_registration", NOW + 2),
+        _bot("web-a", "湖州实行准养登记：先打狂犬病疫苗……", NOW + 2),
+        _action("web-a", "action_listen", NOW + 3),
+        _user("web-b", "明天会下雨吗", "nlu_fallback", 0.31, NOW + 10),
+        _action("web-b", "action_fallback", NOW + 11),
+        _bot("web-b", "抱歉，这个问题我暂时还不会回答", NOW + 11),
+        _user("web-a", "要多久", "ask_detail", 0.55, NOW + 20),
+        _action("web-a", "action_follow_up", NOW + 21),
+        _bot("web-a", "3个工作日内审核", NOW + 21),
+    ]
+    columns = ("sender_id", "type_name", "timestamp", "intent_name", "action_name", "data")
+    with engine.begin() as conn:
+        conn.execute(EVENTS.insert(), [{c: r.get(c) for c in columns} for r in rows])
+    return url
+
+
+def test_messages_come_with_what_the_bot_did(tracker_url: str) -> None:
+    messages = recent_messages(tracker_url, MessageFilter())
+    assert [m.text[:3] for m in messages] == ["要多久", "明天会", "狗证怎"]  # newest first
+    dog = messages[2]
+    assert "138****5678" in dog.text and "13812345678" not in dog.text
+    assert dog.intent == "ask_pet_registration" and dog.confidence == pytest.approx(0.97)
+    assert dog.actions == ["action_pet_registration"]  # Rasa's bookkeeping left out
+    assert dog.replies == ["湖州实行准养登记：先打狂犬病疫苗……"]
+    assert messages[1].fallback and not dog.fallback
+
+
+def test_filters_pick_the_messages_worth_a_look(tracker_url: str) -> None:
+    low = recent_messages(tracker_url, MessageFilter(below_confidence=0.6))
+    assert {m.text for m in low} == {"明天会下雨吗", "要多久"}
+    fallback = recent_messages(tracker_url, MessageFilter(fallback_only=True))
+    assert [m.text for m in fallback] == ["明天会下雨吗"]
+    later = recent_messages(tracker_url, MessageFilter(since=dt.date(2026, 12, 2)))
+    assert later == []
+
+
+@pytest.fixture
+def console(fresh_db_url: str, tracker_url: str) -> Iterator[TestClient]:
+    _add_staff(fresh_db_url, "alice", "editor")
+    settings = Settings(
+        database_url=fresh_db_url, tracker_store_url=tracker_url, secret_key="test-secret"
+    )
+    app = create_app(settings)
+    app.dependency_overrides[get_rasa] = FakeRasa
+    with TestClient(app) as client:
+        yield client
+
+
+def test_the_review_page_needs_login_and_shows_masked_messages(console: TestClient) -> None:
+    page = console.get("/admin/conversations", follow_redirects=False)
+    assert page.status_code in (302, 303)
+    login(console)
+    page = console.get("/admin/conversations")
+    assert page.status_code == 200
+    assert "狗证怎么办" in page.text and "138****5678" in page.text
+    assert "13812345678" not in page.text
+    assert "ask_pet_registration" in page.text and "0.97" in page.text
+    only_fallback = console.get("/admin/conversations", params={"fallback": "1"})
+    assert "明天会下雨吗" in only_fallback.text and "狗证怎么办" not in only_fallback.text
+    whole = console.get("/admin/conversations", params={"sender": "web-a"})
+    assert "要多久" in whole.text and "明天会下雨吗" not in whole.text
