@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -100,3 +100,69 @@ def record_unanswered(
     session.add(entry)
     session.flush()
     return entry
+
+
+# --------------------------------------------------------------------------- staff review
+
+
+def new_unanswered(session: Session, *, limit: int = 1000) -> Sequence[UnansweredQuestion]:
+    """Questions waiting for staff, newest first."""
+    stmt = (
+        select(UnansweredQuestion)
+        .where(UnansweredQuestion.status == "new")
+        .order_by(UnansweredQuestion.created_at.desc(), UnansweredQuestion.id.desc())
+        .limit(limit)
+    )
+    return session.scalars(stmt).all()
+
+
+def mark_unanswered(session: Session, ids: Iterable[int], status: str, note: str = "") -> int:
+    rows = session.scalars(select(UnansweredQuestion).where(UnansweredQuestion.id.in_(list(ids))))
+    count = 0
+    for row in rows:
+        row.status, row.note = status, note[:500]
+        count += 1
+    return count
+
+
+def create_faq_from_questions(
+    session: Session,
+    *,
+    questions: Sequence[str],
+    topic: str,
+    answer: str,
+    source: str,
+    actor: str,
+) -> FaqEntry:
+    """A new FAQ entry asked as `questions[0]`, the others its phrasings; live at the next
+    turn (the search reads it), in the NLU at the next training."""
+    taken = set(session.scalars(select(FaqEntry.key)))
+    n = 1
+    while f"staff-{n}" in taken:
+        n += 1
+    first, *others = [q.strip() for q in questions if q.strip()]
+    entry = FaqEntry(
+        key=f"staff-{n}",
+        topic=topic,
+        question=first,
+        alt_questions=list(dict.fromkeys(o for o in others if o != first)),
+        answer=answer.strip(),
+        source=source.strip(),
+        updated_by=actor,
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def add_faq_phrasings(session: Session, *, key: str, phrasings: Sequence[str], actor: str) -> int:
+    """Add questions as further phrasings of an FAQ entry; how many were new."""
+    entry = get_faq(session, key=key)
+    if entry is None:
+        raise LookupError(key)
+    known = {entry.question, *entry.alt_questions}
+    new = [p.strip() for p in phrasings if p.strip() and p.strip() not in known]
+    if new:
+        entry.alt_questions = [*entry.alt_questions, *dict.fromkeys(new)]
+        entry.updated_by = actor
+    return len(new)

@@ -27,6 +27,7 @@ from api.admin.knowledge_views import (
     TownAdmin,
     UnansweredAdmin,
 )
+from api.admin.unanswered_view import UnansweredGroupsView
 from core.config import Settings
 from core.db import get_engine
 
@@ -38,6 +39,7 @@ def mount_admin(app: FastAPI, settings: Settings) -> Admin:
     locale = install_chinese()
     ImportView.database_url = database_url
     ConversationsView.tracker_store_url = settings.tracker_store_url
+    UnansweredGroupsView.database_url = database_url
     admin = Admin(
         app,
         get_engine(database_url),
@@ -60,6 +62,7 @@ def mount_admin(app: FastAPI, settings: Settings) -> Admin:
         StaffAdmin,
         ImportView,
         ConversationsView,
+        UnansweredGroupsView,
     ):
         admin.add_view(view)
     return admin

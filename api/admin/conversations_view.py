@@ -28,7 +28,7 @@ class ConversationsView(BaseView):
     name, icon, category = "对话记录", "fa-solid fa-comments", "对话与训练"
     tracker_store_url: ClassVar[str] = ""  # set by mount_admin
 
-    @expose("/conversations", methods=["GET"])
+    @expose("/conversations", methods=["GET"], identity="conversations")
     async def conversations(self, request: Request) -> Response:
         q = request.query_params
         sender = q.get("sender") or None
