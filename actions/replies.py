@@ -188,7 +188,7 @@ def send_choices(
             for n, i in enumerate(items, 1)
         ]
         dispatcher.utter_message(
-            text="\n".join([texts.ITEM_CHOICES_INTRO, *lines]), buttons=offered
+            response="utter_item_choices", choices="\n".join(lines), buttons=offered
         )
         return
     topic = knowledge.topic(answer.topic)

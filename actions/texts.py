@@ -8,8 +8,7 @@ BUTTON_TITLE_MAX = 24
 
 RELATED_ITEM = "相关事项：{behavior}"
 
-# Item candidates when none is sure (the buttons under them open each card).
-ITEM_CHOICES_INTRO = "您描述的情况，可能涉及下面几条规定，请点选最接近的一条查看详情："
+# Item candidates when none is sure (utter_item_choices; the buttons open each card).
 ITEM_CHOICE_LINE = "{n}. {behavior}（{basis}）"
 
 # Follow-up buttons under an item card: (title, text sent).

@@ -17,6 +17,7 @@ from sqladmin.i18n import I18nConfig
 from api.admin.auth import StaffAdmin, StaffAuth
 from api.admin.booking_views import BookingAdmin, BookingEventAdmin
 from api.admin.conversations_view import ConversationsView
+from api.admin.dashboard import DashboardView
 from api.admin.i18n import install_chinese
 from api.admin.import_view import ImportView
 from api.admin.knowledge_views import (
@@ -40,6 +41,8 @@ def mount_admin(app: FastAPI, settings: Settings) -> Admin:
     ImportView.database_url = database_url
     ConversationsView.tracker_store_url = settings.tracker_store_url
     UnansweredGroupsView.database_url = database_url
+    DashboardView.tracker_store_url = settings.tracker_store_url
+    DashboardView.database_url = database_url
     admin = Admin(
         app,
         get_engine(database_url),
@@ -61,6 +64,7 @@ def mount_admin(app: FastAPI, settings: Settings) -> Admin:
         TownAdmin,
         StaffAdmin,
         ImportView,
+        DashboardView,
         ConversationsView,
         UnansweredGroupsView,
     ):

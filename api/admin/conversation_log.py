@@ -33,8 +33,10 @@ EVENTS = Table(
     Column("action_name", String(255)),
     Column("data", Text),
 )
-FALLBACK_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
-FALLBACK_ACTIONS = frozenset({"action_fallback", "action_default_fallback"})
+# What the bot says when it has no answer (bot/domain), whatever the intent was: a message
+# the NLU could not place but the knowledge base answered counts as answered.
+FALLBACK_RESPONSES = frozenset({"utter_fallback", "utter_out_of_scope"})
+CHOICE_RESPONSES = frozenset({"utter_did_you_mean", "utter_item_choices"})
 # Rasa's own bookkeeping actions: not what the bot did for the user.
 _HOUSEKEEPING = frozenset({"action_listen", "action_session_start", "action_extract_slots"})
 
@@ -52,10 +54,20 @@ class LoggedMessage:
     confidence: float | None
     actions: list[str] = field(default_factory=list)
     replies: list[str] = field(default_factory=list)
+    responses: list[str] = field(default_factory=list)  # the domain responses uttered
 
     @property
     def fallback(self) -> bool:
-        return self.intent in FALLBACK_INTENTS or any(a in FALLBACK_ACTIONS for a in self.actions)
+        return any(r in FALLBACK_RESPONSES for r in self.responses)
+
+    @property
+    def outcome(self) -> str:
+        """answered / choices (a "您是不是想问" list) / fallback."""
+        if self.fallback:
+            return "fallback"
+        if any(r in CHOICE_RESPONSES for r in self.responses):
+            return "choices"
+        return "answered"
 
 
 @dataclass(frozen=True)
@@ -119,8 +131,12 @@ def _messages(rows: Iterable[Any]) -> Iterator[LoggedMessage]:
         elif current is not None and row.sender_id == current.sender_id:
             if row.type_name == "action" and row.action_name not in _HOUSEKEEPING:
                 current.actions.append(row.action_name)
-            elif row.type_name == "bot" and data.get("text"):
-                current.replies.append(mask_personal_data(data["text"]))
+            elif row.type_name == "bot":
+                if data.get("text"):
+                    current.replies.append(mask_personal_data(data["text"]))
+                response = (data.get("metadata") or {}).get("utter_action")
+                if response:
+                    current.responses.append(response)
     if current is not None:
         yield current
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +16,8 @@ from api.admin.conversation_log import EVENTS, MessageFilter, recent_messages
 from api.app import create_app
 from api.deps import get_rasa
 from core.config import Settings
-from core.db import get_engine
+from core.db import get_engine, session_scope
+from knowledge import repositories
 from tests.api.conftest import FakeRasa
 from tests.api.test_admin import _add_staff, login
 
@@ -44,12 +46,15 @@ def _action(sender: str, name: str, at: float) -> dict:
     }
 
 
-def _bot(sender: str, text: str, at: float) -> dict:
+def _bot(sender: str, text: str, at: float, response: str = "") -> dict:
+    metadata = {"utter_action": response} if response else {}
     return {
         "sender_id": sender,
         "type_name": "bot",
         "timestamp": at,
-        "data": json.dumps({"event": "bot", "text": text}, ensure_ascii=False),
+        "data": json.dumps(
+            {"event": "bot", "text": text, "metadata": metadata}, ensure_ascii=False
+        ),
     }
 
 
@@ -67,7 +72,7 @@ def tracker_url(tmp_path: Path) -> str:
         _action("web-a", "action_listen", NOW + 3),
         _user("web-b", "明天会下雨吗", "nlu_fallback", 0.31, NOW + 10),
         _action("web-b", "action_fallback", NOW + 11),
-        _bot("web-b", "抱歉，这个问题我暂时还不会回答", NOW + 11),
+        _bot("web-b", "抱歉，这个问题我暂时还不会回答", NOW + 11, "utter_fallback"),
         _user("web-a", "要多久", "ask_detail", 0.55, NOW + 20),
         _action("web-a", "action_follow_up", NOW + 21),
         _bot("web-a", "3个工作日内审核", NOW + 21),
@@ -123,3 +128,28 @@ def test_the_review_page_needs_login_and_shows_masked_messages(console: TestClie
     assert "明天会下雨吗" in only_fallback.text and "狗证怎么办" not in only_fallback.text
     whole = console.get("/admin/conversations", params={"sender": "web-a"})
     assert "要多久" in whole.text and "明天会下雨吗" not in whole.text
+
+
+def test_the_dashboard_counts_from_the_logs(
+    console: TestClient, fresh_db_url: str, tracker_url: str
+) -> None:
+    with session_scope(fresh_db_url) as session:
+        repositories.record_unanswered(
+            session, text="明天会下雨吗", intent="nlu_fallback", confidence=0.3, reason="fallback"
+        )
+        repositories.record_unanswered(
+            session, text="明天下雨不", intent="nlu_fallback", confidence=0.3, reason="fallback"
+        )
+    login(console)
+    page = console.get("/admin/dashboard", params={"since": "2026-11-30", "until": "2026-12-01"})
+    assert page.status_code == 200
+    text = page.text
+    assert "对话 <strong>2</strong> 次，用户消息 <strong>3</strong> 条" in text
+    # two of three messages answered, one not: 67%
+    assert "回答率 <strong>67%</strong>" in text
+    assert "<th>12-01</th><td>2</td>" in text and "<th>11-30</th><td>0</td>" in text
+    assert "<th>未能回答</th><td>1</td>" in text
+    assert "<th>犬类管理</th><td>1</td>" in text
+    assert re.search(r"<th>明天(会)?下雨(吗|不)</th><td>2</td>", text)  # one group of two
+    empty = console.get("/admin/dashboard", params={"since": "2026-12-05", "until": "2026-12-06"})
+    assert "对话 <strong>0</strong> 次" in empty.text and "这段时间没有数据" in empty.text
