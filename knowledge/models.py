@@ -164,9 +164,27 @@ class UnansweredQuestion(Base):
     reason: Mapped[str] = mapped_column(String(40), default="fallback")
     status: Mapped[str] = mapped_column(String(20), default="new")  # new / handled / ignored
     note: Mapped[str] = mapped_column(Text, default="")
+    # The tracker-store event of the message, when staff sent it here from the conversations.
+    source_event: Mapped[int | None] = mapped_column(Integer, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, server_default=func.now()
     )
 
     def __str__(self) -> str:
         return self.text[:40]
+
+
+class TrainingPhrase(TimestampMixin, Base):
+    """A message staff said the NLU should have read as `intent`: an example of that intent
+    in the next training (knowledge/nlu_export.py)."""
+
+    __tablename__ = "training_phrases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    intent: Mapped[str] = mapped_column(String(60), index=True)
+    source_event: Mapped[int | None] = mapped_column(Integer, index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    def __str__(self) -> str:
+        return f"{self.intent}: {self.text[:30]}"

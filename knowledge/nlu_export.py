@@ -95,6 +95,13 @@ def export_nlu(session: Session, bot_dir: Path) -> ExportResult:
     nlu: list[dict[str, object]] = [{"lookup": "town", "examples": _Literal(_literal(town_names))}]
     examples_total = 0
     by_intent: dict[str, list[str]] = {}
+    # Staff's word first: a message they said the NLU should have read as this intent.
+    for taught in repositories.active_training_phrases(session):
+        phrase = " ".join(taught.text.split())
+        norm = search_text(phrase)
+        if norm and norm not in seen:
+            seen.add(norm)
+            by_intent.setdefault(taught.intent, []).append(phrase)
     for faq in repositories.active_faqs(session):
         spec = registry().get(faq.topic)
         intent = None

@@ -12,6 +12,7 @@ from knowledge.models import (
     FaqEntry,
     NoPenaltyItem,
     Town,
+    TrainingPhrase,
     UnansweredQuestion,
 )
 
@@ -93,9 +94,14 @@ def record_unanswered(
     intent: str | None,
     confidence: float | None,
     reason: str,
+    source_event: int | None = None,
 ) -> UnansweredQuestion:
     entry = UnansweredQuestion(
-        text=text[:1000], intent=intent, confidence=confidence, reason=reason
+        text=text[:1000],
+        intent=intent,
+        confidence=confidence,
+        reason=reason,
+        source_event=source_event,
     )
     session.add(entry)
     session.flush()
@@ -114,6 +120,32 @@ def new_unanswered(session: Session, *, limit: int = 1000) -> Sequence[Unanswere
         .limit(limit)
     )
     return session.scalars(stmt).all()
+
+
+def active_training_phrases(session: Session) -> Sequence[TrainingPhrase]:
+    stmt = select(TrainingPhrase).where(TrainingPhrase.active.is_(True)).order_by(TrainingPhrase.id)
+    return session.scalars(stmt).all()
+
+
+def teach_intent(
+    session: Session, *, text: str, intent: str, source_event: int | None, actor: str
+) -> TrainingPhrase:
+    """Staff say this message is an example of `intent` (used from the next training)."""
+    phrase = TrainingPhrase(
+        text=text.strip()[:500], intent=intent, source_event=source_event, updated_by=actor
+    )
+    session.add(phrase)
+    session.flush()
+    return phrase
+
+
+def handled_events(session: Session, events: Iterable[int]) -> set[int]:
+    """Which of these tracker events staff already sent somewhere (training or the
+    unanswered questions)."""
+    ids = list(events)
+    taught = select(TrainingPhrase.source_event).where(TrainingPhrase.source_event.in_(ids))
+    queued = select(UnansweredQuestion.source_event).where(UnansweredQuestion.source_event.in_(ids))
+    return {e for e in session.scalars(taught.union(queued)) if e is not None}
 
 
 def mark_unanswered(session: Session, ids: Iterable[int], status: str, note: str = "") -> int:

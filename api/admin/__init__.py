@@ -40,6 +40,7 @@ def mount_admin(app: FastAPI, settings: Settings) -> Admin:
     locale = install_chinese()
     ImportView.database_url = database_url
     ConversationsView.tracker_store_url = settings.tracker_store_url
+    ConversationsView.database_url = database_url
     UnansweredGroupsView.database_url = database_url
     DashboardView.tracker_store_url = settings.tracker_store_url
     DashboardView.database_url = database_url

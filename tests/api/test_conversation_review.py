@@ -153,3 +153,59 @@ def test_the_dashboard_counts_from_the_logs(
     assert re.search(r"<th>明天(会)?下雨(吗|不)</th><td>2</td>", text)  # one group of two
     empty = console.get("/admin/dashboard", params={"since": "2026-12-05", "until": "2026-12-06"})
     assert "对话 <strong>0</strong> 次" in empty.text and "这段时间没有数据" in empty.text
+
+
+def test_a_message_is_taught_sent_for_an_answer_or_added_to_an_faq(
+    console: TestClient, fresh_db_url: str, tracker_url: str
+) -> None:
+    login(console)
+    events = {m.text: m.event_id for m in recent_messages(tracker_url, MessageFilter())}
+    taught = console.post(
+        "/admin/conversations/teach",
+        data={"event": events["要多久"], "text": "要多久", "intent": "ask_detail"},
+    )
+    assert "已加入意图 ask_detail 的训练问法" in taught.text
+    refused = console.post(
+        "/admin/conversations/teach", data={"text": "要多久", "intent": "no_such_intent"}
+    )
+    assert "请选择一个意图" in refused.text
+    queued = console.post(
+        "/admin/conversations/needs-answer",
+        data={"event": events["明天会下雨吗"], "text": "明天会下雨吗", "intent": "nlu_fallback"},
+    )
+    assert "明天会下雨吗" in queued.text and "转为新 FAQ" in queued.text  # the grouped view
+    dog = next(t for t in events if t.startswith("狗证"))
+    console.post(
+        "/admin/conversations/as-phrasing",
+        data={"event": events[dog], "text": dog, "faq": "dog-registration-how"},
+    )
+    page = console.get("/admin/conversations").text
+    assert page.count("已处理") == 3
+    with session_scope(fresh_db_url) as session:
+        phrases = repositories.active_training_phrases(session)
+        assert [(p.text, p.intent, p.updated_by) for p in phrases] == [
+            ("要多久", "ask_detail", "staff:alice")
+        ]
+        faq = repositories.get_faq(session, key="dog-registration-how")
+        assert faq is not None and dog in faq.alt_questions
+
+
+def test_taught_phrases_go_into_the_next_training(fresh_session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from core.config import PROJECT_ROOT
+    from knowledge.nlu_export import export_nlu
+
+    bot = tmp_path / "bot"
+    shutil.copytree(PROJECT_ROOT / "bot" / "data", bot / "data")
+    repositories.teach_intent(
+        fresh_session,
+        text="我家旺财的牌子丢了咋整",
+        intent="ask_pet_registration",
+        source_event=None,
+        actor="staff:alice",
+    )
+    export_nlu(fresh_session, bot)
+    generated = (bot / "data" / "nlu" / "generated.yml").read_text(encoding="utf-8")
+    block = generated.split("- intent: ask_pet_registration", 1)[1].split("- intent:", 1)[0]
+    assert "我家旺财的牌子丢了咋整" in block
