@@ -119,5 +119,13 @@ def test_the_console_reads_what_rasa_stored(stack: Stack) -> None:
     assert len(logged) == 1
     message = logged[0]
     assert message.text == "狗证怎么办 我手机138****5678"
-    assert message.intent == "ask_pet_registration" and (message.confidence or 0) > 0.5
+    # the same intent and confidence as Rasa's own tracker API reports for that message
+    tracker = httpx.get(
+        f"{stack.rasa_url}/conversations/{chat.session_id}/tracker",
+        params={"token": stack.rasa_token},
+        timeout=30,
+    ).json()
+    parsed = [e for e in tracker["events"] if e["event"] == "user"][-1]["parse_data"]["intent"]
+    assert message.intent == parsed["name"]
+    assert message.confidence == pytest.approx(parsed["confidence"])
     assert message.actions and message.replies
