@@ -148,6 +148,16 @@ def handled_events(session: Session, events: Iterable[int]) -> set[int]:
     return {e for e in session.scalars(taught.union(queued)) if e is not None}
 
 
+def waiting_unanswered(session: Session, ids: Iterable[int]) -> Sequence[UnansweredQuestion]:
+    """Those of these questions still waiting for staff, in the order they came."""
+    stmt = (
+        select(UnansweredQuestion)
+        .where(UnansweredQuestion.id.in_(list(ids)), UnansweredQuestion.status == "new")
+        .order_by(UnansweredQuestion.id)
+    )
+    return session.scalars(stmt).all()
+
+
 def mark_unanswered(session: Session, ids: Iterable[int], status: str, note: str = "") -> int:
     rows = session.scalars(select(UnansweredQuestion).where(UnansweredQuestion.id.in_(list(ids))))
     count = 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqladmin import ModelView
@@ -33,3 +34,11 @@ class StampedView(ModelView):
         self, data: dict[str, Any], model: Any, is_created: bool, request: Request
     ) -> None:
         data["updated_by"] = actor(request)
+
+
+def query_date(value: str | None) -> dt.date | None:
+    """A date from a filter's query parameter (YYYY-MM-DD); None when absent or malformed."""
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None

@@ -3,7 +3,6 @@ the bot did and said; filters for the messages worth a look (low confidence, fal
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import cache
 from typing import Any, ClassVar
 
@@ -12,7 +11,7 @@ from sqladmin import BaseView, expose
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from api.admin.common import actor
+from api.admin.common import actor, query_date
 from api.admin.conversation_log import MessageFilter, conversation, recent_messages
 from core.config import PROJECT_ROOT
 from core.db import session_scope
@@ -33,13 +32,6 @@ def domain_intents() -> tuple[str, ...]:
     return tuple(sorted(names - {"nlu_fallback"}))
 
 
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 class ConversationsView(BaseView):
     name, icon, category = "对话记录", "fa-solid fa-comments", "对话与训练"
     tracker_store_url: ClassVar[str] = ""  # set by mount_admin
@@ -50,8 +42,8 @@ class ConversationsView(BaseView):
         q = request.query_params
         sender = q.get("sender") or None
         f = MessageFilter(
-            since=_date(q.get("since")),
-            until=_date(q.get("until")),
+            since=query_date(q.get("since")),
+            until=query_date(q.get("until")),
             intent=q.get("intent") or None,
             below_confidence=LOW_CONFIDENCE if q.get("low") else None,
             fallback_only=bool(q.get("fallback")),

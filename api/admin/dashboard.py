@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from starlette.requests import Request
 from starlette.responses import Response
 
+from api.admin.common import query_date
 from api.admin.conversation_log import MessageFilter, recent_messages
 from booking.models import STATUS_LABELS, Booking
 from core.db import session_scope
@@ -43,14 +44,10 @@ def bars(counts: list[tuple[str, int]]) -> list[Bar]:
 
 
 def _range(request: Request, today: dt.date) -> tuple[dt.date, dt.date]:
-    def parse(name: str, default: dt.date) -> dt.date:
-        try:
-            return dt.date.fromisoformat(request.query_params.get(name, ""))
-        except ValueError:
-            return default
-
-    until = parse("until", today)
-    return parse("since", until - dt.timedelta(days=DEFAULT_DAYS - 1)), until
+    q = request.query_params
+    until = query_date(q.get("until")) or today
+    since = query_date(q.get("since")) or until - dt.timedelta(days=DEFAULT_DAYS - 1)
+    return since, until
 
 
 def conversation_stats(tracker_url: str, since: dt.date, until: dt.date) -> dict[str, Any]:

@@ -72,7 +72,7 @@ class UnansweredGroupsView(BaseView):
         if not answer or topic not in registry().console_labels:
             return self._back(request, "请填写答案并选择主题。")
         with session_scope(self.database_url) as session:
-            asked = [q.text for q in repositories.new_unanswered(session) if q.id in set(ids)]
+            asked = [q.text for q in repositories.waiting_unanswered(session, ids)]
             question = str(form.get("question", "")).strip() or (asked[0] if asked else "")
             if not question:
                 return self._back(request, "这组问题已经处理过了。")
@@ -94,7 +94,7 @@ class UnansweredGroupsView(BaseView):
         form = await request.form()
         ids, key = _ids(form), str(form.get("faq", ""))
         with session_scope(self.database_url) as session:
-            asked = [q.text for q in repositories.new_unanswered(session) if q.id in set(ids)]
+            asked = [q.text for q in repositories.waiting_unanswered(session, ids)]
             try:
                 added = repositories.add_faq_phrasings(
                     session, key=key, phrasings=asked, actor=actor(request)
