@@ -15,10 +15,11 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.admin import mount_admin
+from api.admin.models_view import resume_training
 from api.errors import install_error_handlers
 from api.limits import make_limiter
 from api.rasa_client import RasaClient
-from api.routes import bookings, chat, health, items, pages
+from api.routes import bookings, chat, health, items, models, pages
 from api.routes.pages import STATIC_DIR
 from core.config import Settings, get_settings
 from core.db import session_scope
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         app.state.http = httpx.AsyncClient()
         _warm_up(settings.database_url)
+        _resume_training(settings)
         yield
         await app.state.rasa.close()
         await app.state.http.aclose()
@@ -53,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         items.router,
         bookings.build_router(limiter, settings),
         pages.router,
+        models.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -69,6 +72,13 @@ def _warm_up(database_url: str) -> None:
             warm_up(session)
     except Exception:  # a missing database is reported by /healthz, not by a crash here
         log.warning("search warm-up skipped", exc_info=True)
+
+
+def _resume_training(settings: Settings) -> None:
+    try:
+        resume_training(settings)
+    except Exception:  # a missing database is reported by /healthz, not by a crash here
+        log.warning("resuming training jobs skipped", exc_info=True)
 
 
 def _configure_logging() -> None:

@@ -19,3 +19,11 @@ FIELD_MESSAGES = {
     "limit": "limit 应为 1 到 100 之间的整数",
     "phone": "请提供预约时填写的手机号",
 }
+
+# The model server (GET /api/models/live) and the console's "训练并发布".
+MODEL_SERVER_UNAUTHORIZED = "需要模型服务令牌（RASA_TOKEN）"
+MODEL_NOT_PUBLISHED = "还没有发布过模型"
+NO_SUCH_MODEL = "没有这个模型"
+NO_SUCH_JOB = "没有这个训练任务"
+PUBLISHED = "已发布 {model}，各 Rasa 进程会在下一次拉取时换用它。"
+ROLLED_BACK = "已回滚到 {model}，各 Rasa 进程会在下一次拉取时换用它。"

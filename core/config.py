@@ -55,6 +55,14 @@ class Settings(BaseSettings):
     checkup_capacity: int = 2
     checkup_window_days: int = 30
     checkup_min_days_ahead: int = 1
+    # Published Rasa models (one file per training-data fingerprint; rows in the DB), and the
+    # model server Rasa pulls them from: the API's `/api/models/live` unless set, asked every
+    # `model_pull_seconds`. A new model is refused when its held-out intent accuracy is more
+    # than `model_accuracy_tolerance` (absolute, 0.02 = 2 points) below the live model's.
+    models_dir: Path = VAR_DIR / "models"
+    model_server_url: str | None = None
+    model_pull_seconds: int = 10
+    model_accuracy_tolerance: float = 0.02
 
     @property
     def development(self) -> bool:
@@ -78,6 +86,13 @@ class Settings(BaseSettings):
 
     def resolved_rasa_token(self) -> str:
         return self.rasa_token or development_secret("rasa_token")
+
+    def resolved_models_dir(self) -> Path:
+        return self.models_dir if self.models_dir.is_absolute() else PROJECT_ROOT / self.models_dir
+
+    def resolved_model_server_url(self) -> str:
+        host = "127.0.0.1" if self.api_host in ("0.0.0.0", "::") else self.api_host
+        return self.model_server_url or f"http://{host}:{self.api_port}/api/models/live"
 
 
 def development_secret(name: str, directory: Path = VAR_DIR) -> str:

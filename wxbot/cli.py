@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -130,6 +131,71 @@ def bot_train(force: Annotated[bool, typer.Option(help="忽略缓存重新训练
     typer.echo(f"模型 {model.name}：{label}")
 
 
+@bot_app.command("publish")
+def bot_publish() -> None:
+    """训练并发布：从知识库导出数据、训练、检查，通过后发布（与工作台的按钮相同）。"""
+    import getpass
+
+    from knowledge import bot_models
+    from wxbot.trainer import work
+
+    settings = get_settings()
+    with session_scope(settings.database_url) as session:
+        job_id = bot_models.enqueue(session, requested_by=f"cli:{getpass.getuser()}").id
+    typer.echo(f"训练任务 #{job_id} 已排队")
+    printed = 0
+    stop = threading.Event()
+
+    def show_log() -> None:
+        nonlocal printed
+        while True:
+            with session_scope(settings.database_url) as session:
+                job = session.get(bot_models.TrainingJob, job_id)
+                log, state = (job.log, job.state) if job else ("", "failed")
+            typer.echo(log[printed:], nl=False)
+            printed = len(log)
+            if state in bot_models.FINISHED or stop.wait(2):
+                return
+
+    watcher = threading.Thread(target=show_log, daemon=True)
+    watcher.start()
+    work(settings)  # runs it here, unless a worker (started by the console) already runs one
+    watcher.join()
+    stop.set()
+    with session_scope(settings.database_url) as session:
+        job = session.get(bot_models.TrainingJob, job_id)
+        assert job is not None
+        typer.echo(f"\n训练任务 #{job_id}：{job.state_label}")
+        if job.reason:
+            typer.echo(job.reason, err=True)
+        if job.state == "failed":
+            raise typer.Exit(1)
+
+
+@bot_app.command("rollback")
+def bot_rollback() -> None:
+    """回滚到上一个发布的模型。"""
+    import getpass
+
+    from knowledge import bot_models
+
+    with session_scope(get_settings().database_url) as session:
+        try:
+            model = bot_models.rollback(session, by=f"cli:{getpass.getuser()}")
+        except bot_models.PublishError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(1) from exc
+        typer.echo(f"已回滚到 {model.filename}")
+
+
+@bot_app.command("worker")
+def bot_worker() -> None:
+    """依次运行排队的训练任务，全部完成后退出（工作台点击“训练并发布”时自动启动）。"""
+    from wxbot.trainer import work
+
+    typer.echo(f"完成训练任务 {work(get_settings())} 个")
+
+
 @bot_app.command("fingerprint")
 def bot_fingerprint() -> None:
     """打印训练数据指纹。"""
@@ -153,3 +219,7 @@ def serve() -> None:
     from wxbot.runner import run_procfile
 
     raise typer.Exit(run_procfile(get_settings()))
+
+
+if __name__ == "__main__":
+    app()

@@ -1,4 +1,5 @@
-"""Build Rasa's endpoints.yml from our settings (one URL-style setting per store)."""
+"""Build Rasa's endpoints.yml from our settings: the stores (one URL-style setting each) and
+the model server Rasa pulls published models from."""
 
 from __future__ import annotations
 
@@ -53,10 +54,21 @@ def lock_store_config(url: str | None) -> dict[str, Any] | None:
     return config
 
 
+def model_server_config(settings: Settings) -> dict[str, Any]:
+    """Rasa pulls the live model from the API (If-None-Match / ETag, 304 when unchanged); the
+    token goes in a header, so it stays out of access logs."""
+    return {
+        "url": settings.resolved_model_server_url(),
+        "wait_time_between_pulls": settings.model_pull_seconds,
+        "headers": {"Authorization": f"Bearer {settings.resolved_rasa_token()}"},
+    }
+
+
 def endpoints(settings: Settings) -> dict[str, Any]:
     data: dict[str, Any] = {
         "action_endpoint": {"url": settings.action_server_url},
         "tracker_store": tracker_store_config(settings.tracker_store_url),
+        "models": model_server_config(settings),
     }
     lock = lock_store_config(settings.redis_url)
     if lock:

@@ -14,6 +14,8 @@ from honcho.printer import Printer
 from core.config import PROJECT_ROOT, VAR_DIR, Settings
 from wxbot.endpoints import write_endpoints
 from wxbot.rasa import rasa_env
+from wxbot.trainer import publish_initial
+from wxbot.training import current_model
 
 READY_TIMEOUT = 300  # seconds; Rasa loads TensorFlow and the model
 
@@ -46,7 +48,11 @@ def _wait_until_healthy(base_url: str, manager: Manager) -> None:
 
 
 def run_procfile(settings: Settings) -> int:
-    # Rasa reads its stores from this file: always write it from the current settings.
+    # A fresh machine: the model `make train` made becomes the first published one.
+    model = current_model()
+    if model.exists() and publish_initial(settings, model):
+        print(f"已发布初始模型 {model.name}", flush=True)
+    # Rasa reads its stores and the model server from this file: always write it anew.
     write_endpoints(VAR_DIR / "endpoints.yml", settings)
     env = rasa_env(
         RASA_TOKEN=settings.resolved_rasa_token(),

@@ -20,6 +20,7 @@ import httpx
 from core.config import PROJECT_ROOT, Settings
 from wxbot.endpoints import write_endpoints
 from wxbot.rasa import BOT_DIR, RASA_BIN, rasa_env
+from wxbot.trainer import publish_initial
 from wxbot.training import current_model
 
 START_TIMEOUT = 420  # Rasa imports TensorFlow and loads the model: slow on 2 cores
@@ -39,6 +40,7 @@ class Stack:
     action_url: str
     database_url: str
     tracker_store_url: str
+    models_dir: Path
     processes: dict[str, subprocess.Popen[bytes]]
     logs: Path
 
@@ -79,17 +81,24 @@ def running_stack(
     tracker_store_url: str | None = None,
     redis_url: str | None = None,
     rasa_workers: int = 1,
+    model_pull_seconds: int = 5,
 ) -> Iterator[Stack]:
+    """Rasa pulls its model from the API's model server, as in production: the repository's
+    current model is published into the database first when none is."""
     rasa_port, action_port, api_port = free_port(), free_port(), free_port()
     token = "test-token"
     settings = Settings(
         database_url=database_url,
+        api_port=api_port,
+        models_dir=workdir / "models",
+        model_pull_seconds=model_pull_seconds,
         tracker_store_url=tracker_store_url or f"sqlite:///{workdir / 'tracker.db'}",
         redis_url=redis_url,
         rasa_url=f"http://127.0.0.1:{rasa_port}",
         rasa_token=token,
         action_server_url=f"http://127.0.0.1:{action_port}/webhook",
     )
+    publish_initial(settings, current_model())
     endpoints = workdir / "endpoints.yml"
     write_endpoints(endpoints, settings)
     env = rasa_env(
@@ -97,6 +106,8 @@ def running_stack(
         RASA_URL=settings.rasa_url,
         RASA_TOKEN=token,
         ACTION_SERVER_URL=settings.action_server_url,
+        MODELS_DIR=str(settings.models_dir),
+        MODEL_PULL_SECONDS=str(model_pull_seconds),
         CHAT_RATE_LIMIT="1000/minute",
         SANIC_HOST="127.0.0.1",
     )
@@ -114,8 +125,6 @@ def running_stack(
                 str(rasa_port),
                 "--auth-token",
                 token,
-                "--model",
-                "models",
                 "--endpoints",
                 str(endpoints),
                 "--credentials",
@@ -164,6 +173,7 @@ def running_stack(
             action_url=settings.action_server_url,
             database_url=database_url,
             tracker_store_url=settings.tracker_store_url,
+            models_dir=settings.models_dir,
             processes=processes,
             logs=workdir,
         )

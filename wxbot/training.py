@@ -13,11 +13,14 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from wxbot.rasa import BOT_DIR, RASA_BIN, rasa_env
 
 FINGERPRINT_INPUTS = ("config.yml", "domain", "data", "dictionary", "requirements.txt")
+# Runs a command in a folder and returns its exit code and output (a training job's log).
+Runner = Callable[[list[str], Path], tuple[int, str]]
 
 
 def cache_dir() -> Path:
@@ -45,10 +48,13 @@ def current_model(bot_dir: Path = BOT_DIR) -> Path:
     return bot_dir / "models" / f"{model_name(fingerprint(bot_dir))}.tar.gz"
 
 
-def ensure_model(bot_dir: Path = BOT_DIR, *, force: bool = False) -> tuple[Path, str]:
+def ensure_model(
+    bot_dir: Path = BOT_DIR, *, force: bool = False, run: Runner | None = None
+) -> tuple[Path, str]:
     """Return the model for the current data, training only if no model has this fingerprint.
 
-    The second value says where it came from: "present", "cache" or "trained".
+    The second value says where it came from: "present", "cache" or "trained". `run` runs
+    `rasa train` (default: in the foreground, output to the terminal).
     """
     fp = fingerprint(bot_dir)
     name = model_name(fp)
@@ -62,7 +68,7 @@ def ensure_model(bot_dir: Path = BOT_DIR, *, force: bool = False) -> tuple[Path,
             shutil.copy2(cached, target)
             origin = "cache"
         else:
-            _train(bot_dir, name)
+            _train(bot_dir, name, run)
             cache_dir().mkdir(parents=True, exist_ok=True)
             shutil.copy2(target, cached)
             origin = "trained"
@@ -73,7 +79,7 @@ def ensure_model(bot_dir: Path = BOT_DIR, *, force: bool = False) -> tuple[Path,
     return target, origin
 
 
-def _train(bot_dir: Path, name: str) -> None:
+def _train(bot_dir: Path, name: str, run: Runner | None = None) -> None:
     if not RASA_BIN.exists():
         sys.exit("找不到 .venv-rasa/bin/rasa：请先运行 make setup（或 make run）")
     cmd = [
@@ -90,5 +96,10 @@ def _train(bot_dir: Path, name: str) -> None:
         "--data",
         "data",
     ]
+    if run is not None:
+        code, output = run(cmd, bot_dir)
+        if code != 0:
+            raise subprocess.CalledProcessError(code, cmd, output)
+        return
     print(f"训练 Rasa 模型 {name}（首次约需数分钟）…", flush=True)
     subprocess.run(cmd, cwd=bot_dir, check=True, env=rasa_env())

@@ -2,7 +2,8 @@
 
 Staff log in with the accounts made by `wxbot staff add`. Editors maintain the knowledge
 base (FAQ, items, topics, towns), review unanswered questions and handle checkup bookings;
-admins also manage staff accounts. Every change is stamped "staff:<username>", which keeps
+admins also manage staff accounts. Staff train, check and publish the Rasa model
+("训练并发布", `models_view`). Every change is stamped "staff:<username>", which keeps
 `wxbot kb load` from overwriting it.
 """
 
@@ -28,6 +29,7 @@ from api.admin.knowledge_views import (
     TownAdmin,
     UnansweredAdmin,
 )
+from api.admin.models_view import ModelsView
 from api.admin.unanswered_view import UnansweredGroupsView
 from core.config import Settings
 from core.db import get_engine
@@ -44,6 +46,7 @@ def mount_admin(app: FastAPI, settings: Settings) -> Admin:
     UnansweredGroupsView.database_url = database_url
     DashboardView.tracker_store_url = settings.tracker_store_url
     DashboardView.database_url = database_url
+    ModelsView.settings = settings
     admin = Admin(
         app,
         get_engine(database_url),
@@ -68,6 +71,7 @@ def mount_admin(app: FastAPI, settings: Settings) -> Admin:
         DashboardView,
         ConversationsView,
         UnansweredGroupsView,
+        ModelsView,
     ):
         admin.add_view(view)
     return admin
