@@ -22,11 +22,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-import yaml
-
 from bench.common import DATA_DIR, RESULTS_DIR
 from bench.results import update_section
-from knowledge.text import search_text
+from wxbot import checks
+from wxbot.checks import write_nlu
 from wxbot.rasa import BOT_DIR, RASA_BIN, rasa_env
 from wxbot.training import current_model
 
@@ -35,41 +34,8 @@ HELDOUT = DATA_DIR / "nlu_heldout.yml"
 ROBUST = DATA_DIR / "nlu_robust.yml"
 
 
-def examples(path: Path) -> list[tuple[str, str]]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    pairs = []
-    for block in data.get("nlu") or []:
-        if "intent" not in block:
-            continue
-        for line in str(block.get("examples", "")).splitlines():
-            line = line.strip()
-            if line.startswith("- "):
-                pairs.append((block["intent"], line[2:].strip()))
-    return pairs
-
-
-def training_texts(bot_dir: Path = BOT_DIR) -> set[str]:
-    return {search_text(t) for p in (bot_dir / "data").rglob("*.yml") for _, t in examples(p)}
-
-
 def unseen(path: Path, bot_dir: Path = BOT_DIR) -> tuple[list[tuple[str, str]], int]:
-    seen = training_texts(bot_dir)
-    pairs = examples(path)
-    kept = [(i, t) for i, t in pairs if search_text(t) not in seen]
-    return kept, len(pairs) - len(kept)
-
-
-def write_nlu(pairs: list[tuple[str, str]], path: Path) -> None:
-    by_intent: dict[str, list[str]] = {}
-    for intent, text in pairs:
-        by_intent.setdefault(intent, []).append(text)
-    blocks = [
-        {"intent": i, "examples": "".join(f"- {t}\n" for t in ts)} for i, ts in by_intent.items()
-    ]
-    path.write_text(
-        yaml.safe_dump({"version": "3.1", "nlu": blocks}, allow_unicode=True, sort_keys=False),
-        encoding="utf-8",
-    )
+    return checks.unseen(path, bot_dir)
 
 
 def evaluate(

@@ -42,8 +42,9 @@ import httpx
 import yaml
 
 from bench.common import RESULTS_DIR
-from bench.eval_nlu import FRESH, HELDOUT, ROBUST, evaluate, examples
+from bench.eval_nlu import FRESH, HELDOUT, ROBUST, evaluate
 from bench.results import update_section
+from wxbot.checks import examples
 from wxbot.rasa import BOT_DIR, RASA_BIN, rasa_env
 
 STUDY_DIR = RESULTS_DIR / "train_study"

@@ -74,4 +74,7 @@ def mount_admin(app: FastAPI, settings: Settings) -> Admin:
         ModelsView,
     ):
         admin.add_view(view)
+    # sqladmin's menu links a BaseView to the last page it registered (in name order): point
+    # it at the main page.
+    ModelsView.identity = "models_page"
     return admin

@@ -156,7 +156,6 @@ class ModelsView(BaseView):
             context = {"job": job_json(job)}
         return await self.templates.TemplateResponse(request, "admin_training_job.html", context)
 
-    # Defined last: sqladmin's menu links to the last exposed page of a BaseView.
     @expose("/models", methods=["GET"])
     async def models_page(self, request: Request) -> Response:
         with session_scope(self.settings.database_url) as session:
