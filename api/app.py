@@ -19,7 +19,7 @@ from api.admin.models_view import resume_training
 from api.errors import install_error_handlers
 from api.limits import make_limiter
 from api.rasa_client import RasaClient
-from api.routes import bookings, chat, health, items, models, pages
+from api.routes import admin_api, bookings, chat, health, items, models, pages
 from api.routes.pages import STATIC_DIR
 from core.config import Settings, get_settings
 from core.db import session_scope
@@ -45,7 +45,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await app.state.rasa.close()
         await app.state.http.aclose()
 
-    app = FastAPI(title="吴兴综合执法智能助手 API", version="0.1.0", lifespan=lifespan)
+    docs = settings.docs_public  # the API pages: development only, unless API_DOCS says
+    app = FastAPI(
+        title="吴兴综合执法智能助手 API",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
+    )
     app.state.settings = settings
     limiter = app.state.limiter = make_limiter()
     install_error_handlers(app)
@@ -56,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         bookings.build_router(limiter, settings),
         pages.router,
         models.router,
+        admin_api.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, DateTime, String, func, select
+from sqlalchemy import Boolean, DateTime, Integer, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.db import Base, utcnow
-from core.security import hash_password
+from core.security import hash_password, needs_rehash, verify_dummy, verify_password
 
 ROLES = {"admin": "管理员", "editor": "编辑"}
 MIN_PASSWORD_LENGTH = 8
@@ -22,6 +22,9 @@ class StaffUser(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20), default="editor")  # admin / editor
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Stored in each console session at login; a password change increments it, which ends
+    # every session holding the old number.
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, server_default=func.now()
     )
@@ -32,6 +35,28 @@ class StaffUser(Base):
 
 def get_staff(session: Session, *, username: str) -> StaffUser | None:
     return session.scalar(select(StaffUser).where(StaffUser.username == username))
+
+
+def check_credentials(session: Session, *, username: str, password: str) -> StaffUser | None:
+    """The active account with this username and password, else None. Takes the time of
+    one argon2 verification whether or not the account exists or is active."""
+    user = get_staff(session, username=username)
+    if user is None:
+        verify_dummy(password)
+        return None
+    if not verify_password(user.password_hash, password) or not user.active:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def set_password(user: StaffUser, password: str) -> None:
+    """A new password; every session of the account opened before it ends."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(f"密码至少 {MIN_PASSWORD_LENGTH} 位")
+    user.password_hash = hash_password(password)
+    user.session_version = (user.session_version or 0) + 1
 
 
 def save_staff(session: Session, *, username: str, password: str, role: str) -> bool:
@@ -45,7 +70,7 @@ def save_staff(session: Session, *, username: str, password: str, role: str) -> 
     if user is None:
         session.add(StaffUser(username=username, password_hash=hash_password(password), role=role))
         return True
-    user.password_hash = hash_password(password)
+    set_password(user, password)
     user.role = role
     user.active = True
     return False

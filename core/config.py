@@ -63,10 +63,30 @@ class Settings(BaseSettings):
     model_server_url: str | None = None
     model_pull_seconds: int = 10
     model_accuracy_tolerance: float = 0.02
+    # The staff console: a session ends after this many idle minutes; this many failed
+    # logins for one username lock it for `login_lockout_minutes` (an IP address may fail
+    # `login_max_failures_per_ip` times in that window).
+    console_idle_minutes: int = 30
+    login_max_failures: int = 5
+    login_max_failures_per_ip: int = 20
+    login_lockout_minutes: int = 15
+    # Console cookies carry `Secure` (sent over HTTPS only). Unset: on outside development,
+    # where the API sits behind a TLS-terminating proxy.
+    secure_cookies: bool | None = None
+    # /docs, /redoc and /openapi.json. Unset: served in development only.
+    api_docs: bool | None = None
 
     @property
     def development(self) -> bool:
         return self.environment == "development"
+
+    @property
+    def cookies_secure(self) -> bool:
+        return (not self.development) if self.secure_cookies is None else self.secure_cookies
+
+    @property
+    def docs_public(self) -> bool:
+        return self.development if self.api_docs is None else self.api_docs
 
     @model_validator(mode="after")
     def _secrets_outside_development(self) -> Settings:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
-
-MIN_PASSWORD_LENGTH = 8
 
 
 def hash_password(password: str) -> str:
@@ -24,6 +23,23 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """The hash was made with weaker parameters than the hasher's current ones."""
+    return _hasher.check_needs_rehash(password_hash)
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return _hasher.hash("no account has this password")
+
+
+def verify_dummy(password: str) -> bool:
+    """Spend the time a real verification takes (for a username that has no account), so
+    the response time does not tell whether an account exists. Always False."""
+    verify_password(_dummy_hash(), password)
+    return False
 
 
 _PHONE_RE = re.compile(r"(?<!\d)(1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4})(?!\d)")

@@ -4,7 +4,9 @@ Staff log in with the accounts made by `wxbot staff add`. Editors maintain the k
 base (FAQ, items, topics, towns), review unanswered questions and handle checkup bookings;
 admins also manage staff accounts. Staff train, check and publish the Rasa model
 ("训练并发布", `models_view`). Every change is stamped "staff:<username>", which keeps
-`wxbot kb load` from overwriting it.
+`wxbot kb load` from overwriting it, and logged with the record before and after (修改记录),
+from where an FAQ entry or item can be put back to an earlier version. The guards (login,
+roles, CSRF, lockout, headers) are in auth.py and security.py.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from fastapi import FastAPI
 from sqladmin import Admin
 from sqladmin.i18n import I18nConfig
 
-from api.admin.auth import StaffAdmin, StaffAuth
+from api.admin.audit_log import AuditAdmin, install_labels
+from api.admin.auth import PasswordView, StaffAdmin, StaffAuth
 from api.admin.booking_views import BookingAdmin, BookingEventAdmin
 from api.admin.conversations_view import ConversationsView
 from api.admin.dashboard import DashboardView
@@ -23,13 +26,16 @@ from api.admin.i18n import install_chinese
 from api.admin.import_view import ImportView
 from api.admin.knowledge_views import (
     FaqAdmin,
+    HotQuestionAdmin,
     ItemAdmin,
     RegulationAdmin,
+    ServiceChannelAdmin,
     TopicAdmin,
     TownAdmin,
     UnansweredAdmin,
 )
 from api.admin.models_view import ModelsView
+from api.admin.security import outer_middlewares
 from api.admin.unanswered_view import UnansweredGroupsView
 from core.config import Settings
 from core.db import get_engine
@@ -40,7 +46,7 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 def mount_admin(app: FastAPI, settings: Settings) -> Admin:
     database_url = settings.database_url
     locale = install_chinese()
-    ImportView.database_url = database_url
+    ImportView.database_url = PasswordView.database_url = AuditAdmin.database_url = database_url
     ConversationsView.tracker_store_url = settings.tracker_store_url
     ConversationsView.database_url = database_url
     UnansweredGroupsView.database_url = database_url
@@ -51,7 +57,8 @@ def mount_admin(app: FastAPI, settings: Settings) -> Admin:
         app,
         get_engine(database_url),
         title="吴兴综合执法智能助手 · 工作台",
-        authentication_backend=StaffAuth(settings.resolved_secret_key(), database_url),
+        middlewares=outer_middlewares(),
+        authentication_backend=StaffAuth(settings),
         templates_dir=str(TEMPLATES_DIR),
         i18n_config=I18nConfig(
             default_locale=locale, language_cookie_name=None, language_header_name=None
@@ -63,10 +70,14 @@ def mount_admin(app: FastAPI, settings: Settings) -> Admin:
         FaqAdmin,
         ItemAdmin,
         TopicAdmin,
+        HotQuestionAdmin,
+        ServiceChannelAdmin,
         UnansweredAdmin,
         RegulationAdmin,
         TownAdmin,
         StaffAdmin,
+        AuditAdmin,
+        PasswordView,
         ImportView,
         DashboardView,
         ConversationsView,
@@ -74,6 +85,7 @@ def mount_admin(app: FastAPI, settings: Settings) -> Admin:
         ModelsView,
     ):
         admin.add_view(view)
+    install_labels(admin.views)
     # sqladmin's menu links a BaseView to the last page it registered (in name order): point
     # it at the main page.
     ModelsView.identity = "models_page"

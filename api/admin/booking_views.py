@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from sqladmin import ModelView
 from sqladmin.filters import AllUniqueStringValuesFilter, ForeignKeyFilter, StaticValuesFilter
 from sqlalchemy.orm import object_session
 from starlette.requests import Request
 from wtforms import SelectField
 
+from api.admin.audit_log import ConsoleView
 from api.admin.common import StampedView, actor
 from booking.models import STATUS_LABELS, Booking, BookingEvent
 from booking.workflow import change_status
@@ -85,6 +85,7 @@ class BookingAdmin(StampedView, model=Booking):
         Booking.events: lambda m, a: "；".join(_event_line(e) for e in m.events),
     }
     form_columns: ClassVar = [Booking.status, Booking.staff_note]
+    audit_columns: ClassVar = ("reference", "status", "staff_note")  # no personal data
     form_overrides: ClassVar = {"status": SelectField}
     form_args: ClassVar = {"status": {"choices": STATUS_CHOICES}}
     column_labels: ClassVar = {
@@ -108,6 +109,7 @@ class BookingAdmin(StampedView, model=Booking):
         self, data: dict, model: Any, is_created: bool, request: Request
     ) -> None:
         """Status moves only along submitted → confirmed → completed (or cancelled)."""
+        await super().on_model_change(data, model, is_created, request)
         session = object_session(model)
         assert session is not None
         status = data.get("status", model.status)
@@ -120,10 +122,9 @@ class BookingAdmin(StampedView, model=Booking):
                 actor=actor(request),
                 note=note if note != model.staff_note else "",
             )
-        await super().on_model_change(data, model, is_created, request)
 
 
-class BookingEventAdmin(ModelView, model=BookingEvent):
+class BookingEventAdmin(ConsoleView, model=BookingEvent):
     name, name_plural, icon, category = (
         "预约处理记录",
         "预约处理记录",

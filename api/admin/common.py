@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqladmin import ModelView
 from starlette.requests import Request
 from wtforms import TextAreaField
+
+from api.admin.audit_log import ConsoleView, actor
 
 
 class LinesField(TextAreaField):
@@ -23,16 +24,14 @@ class LinesField(TextAreaField):
         self.data = [line.strip() for line in str(text).splitlines() if line.strip()]
 
 
-def actor(request: Request) -> str:
-    return f"staff:{request.session.get('staff', 'unknown')}"
-
-
-class StampedView(ModelView):
-    """Marks every edit with the staff member who made it."""
+class StampedView(ConsoleView):
+    """Marks every edit with the staff member who made it (and logs it, as every console
+    view does)."""
 
     async def on_model_change(
         self, data: dict[str, Any], model: Any, is_created: bool, request: Request
     ) -> None:
+        await super().on_model_change(data, model, is_created, request)
         data["updated_by"] = actor(request)
 
 
@@ -42,3 +41,6 @@ def query_date(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value) if value else None
     except ValueError:
         return None
+
+
+__all__ = ["LinesField", "StampedView", "actor", "query_date"]

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from sqladmin import ModelView
 from sqladmin.filters import AllUniqueStringValuesFilter, BooleanFilter, StaticValuesFilter
 from starlette.requests import Request
-from wtforms import SelectField
+from wtforms import SelectField, SelectMultipleField
+from wtforms.validators import DataRequired
 
+from api.admin.audit_log import ConsoleView
 from api.admin.common import LinesField, StampedView
 from knowledge.models import (
+    CHANNEL_PURPOSES,
     FINE_STRUCTURE_LABELS,
     ORIGIN_LABELS,
     FaqEntry,
+    HotQuestion,
     NoPenaltyItem,
     Regulation,
+    ServiceChannel,
     Topic,
     Town,
     UnansweredQuestion,
@@ -196,7 +200,7 @@ class TopicAdmin(StampedView, model=Topic):
     }
 
 
-class RegulationAdmin(ModelView, model=Regulation):
+class RegulationAdmin(ConsoleView, model=Regulation):
     name, name_plural, icon, category = (
         "法规版本提示",
         "法规版本提示",
@@ -221,7 +225,7 @@ class RegulationAdmin(ModelView, model=Regulation):
     }
 
 
-class TownAdmin(ModelView, model=Town):
+class TownAdmin(ConsoleView, model=Town):
     name, name_plural, icon, category = "镇街", "镇街", "fa-solid fa-map-location-dot", "设置"
     can_delete = False
     column_list: ClassVar = [
@@ -248,7 +252,55 @@ class TownAdmin(ModelView, model=Town):
     }
 
 
-class UnansweredAdmin(ModelView, model=UnansweredQuestion):
+class HotQuestionAdmin(StampedView, model=HotQuestion):
+    name, name_plural, icon, category = "热点问题", "热点问题", "fa-solid fa-fire", "知识库"
+    column_list: ClassVar = [HotQuestion.position, HotQuestion.question, HotQuestion.active]
+    column_default_sort: ClassVar = [(HotQuestion.position, False)]
+    form_columns: ClassVar = [HotQuestion.question, HotQuestion.position, HotQuestion.active]
+    column_labels: ClassVar = {
+        HotQuestion.question: "问题（用户点按后按原话提问，宜与某条 FAQ 的问题一致）",
+        HotQuestion.position: "排序（小的在前）",
+        HotQuestion.active: "显示",
+    }
+
+
+class ServiceChannelAdmin(StampedView, model=ServiceChannel):
+    name, name_plural, icon, category = "服务渠道", "服务渠道", "fa-solid fa-headset", "知识库"
+    column_list: ClassVar = [
+        ServiceChannel.position,
+        ServiceChannel.text,
+        ServiceChannel.purposes,
+        ServiceChannel.active,
+    ]
+    column_default_sort: ClassVar = [(ServiceChannel.position, False)]
+    form_columns: ClassVar = [
+        ServiceChannel.key,
+        ServiceChannel.text,
+        ServiceChannel.purposes,
+        ServiceChannel.position,
+        ServiceChannel.source,
+        ServiceChannel.active,
+    ]
+    form_overrides: ClassVar = {"purposes": SelectMultipleField}
+    form_args: ClassVar = {
+        "purposes": {"choices": list(CHANNEL_PURPOSES.items()), "validators": [DataRequired()]}
+    }
+    column_formatters: ClassVar = {
+        ServiceChannel.purposes: lambda m, a: "、".join(
+            CHANNEL_PURPOSES.get(p, p) for p in m.purposes
+        )
+    }
+    column_labels: ClassVar = {
+        ServiceChannel.key: "编号",
+        ServiceChannel.text: "显示的文字（电话、地址、时间只填核实过的）",
+        ServiceChannel.purposes: "用于",
+        ServiceChannel.position: "排序（小的在前）",
+        ServiceChannel.source: "来源",
+        ServiceChannel.active: "启用",
+    }
+
+
+class UnansweredAdmin(ConsoleView, model=UnansweredQuestion):
     name, name_plural, icon, category = "未答问题", "未答问题", "fa-solid fa-comment-dots", "知识库"
     can_create = False
     column_list: ClassVar = [
@@ -267,6 +319,7 @@ class UnansweredAdmin(ModelView, model=UnansweredQuestion):
     ]
     form_columns: ClassVar = [UnansweredQuestion.status, UnansweredQuestion.note]
     form_choices: ClassVar = {"status": UNANSWERED_STATUS}
+    audit_columns: ClassVar = ("status", "note")
     column_labels: ClassVar = {
         UnansweredQuestion.created_at: "时间",
         UnansweredQuestion.text: "用户问题",

@@ -16,35 +16,22 @@ from api.deps import get_rasa
 from booking import capacity
 from booking.models import Booking
 from booking.rules import BookingRules
-from core.accounts import StaffUser
 from core.config import Settings
 from core.db import session_scope
-from core.security import hash_password
 from knowledge.models import FaqEntry, NoPenaltyItem, Town
 from tests.api.conftest import FakeRasa
+from tests.api.console import add_staff, form_token, login, submit, try_login
 from tests.conftest import add_booking
-
-
-def _add_staff(url: str, name: str, role: str) -> None:
-    with session_scope(url) as session:
-        session.add(
-            StaffUser(username=name, password_hash=hash_password("secret-pass-1"), role=role)
-        )
 
 
 @pytest.fixture
 def console(fresh_db_url: str) -> Iterator[TestClient]:
-    _add_staff(fresh_db_url, "alice", "editor")
-    _add_staff(fresh_db_url, "root", "admin")
+    add_staff(fresh_db_url, "alice", "editor")
+    add_staff(fresh_db_url, "root", "admin")
     app = create_app(Settings(database_url=fresh_db_url, secret_key="test-secret"))
     app.dependency_overrides[get_rasa] = FakeRasa
     with TestClient(app) as client:
         yield client
-
-
-def login(client: TestClient, name: str = "alice", password: str = "secret-pass-1") -> None:
-    response = client.post("/admin/login", data={"username": name, "password": password})
-    assert response.status_code in (200, 302, 303)
 
 
 def test_console_requires_login(console: TestClient) -> None:
@@ -52,7 +39,7 @@ def test_console_requires_login(console: TestClient) -> None:
     assert response.status_code in (302, 303) and "/admin/login" in response.headers["location"]
     page = console.get("/admin/login")
     assert "用户名" in page.text and "密码" in page.text
-    wrong = console.post("/admin/login", data={"username": "alice", "password": "wrong"})
+    wrong = try_login(console, "alice", "wrong")
     assert wrong.status_code == 400 and "用户名或密码不正确" in wrong.text
     assert console.get("/admin/booking/list", follow_redirects=False).status_code in (302, 303)
 
@@ -70,10 +57,10 @@ def test_staff_move_a_booking_through_its_statuses(console: TestClient, fresh_db
         and "TJ20261208-0001" in listing.text
         and "退出登录" in listing.text
     )
-    response = console.post(
+    response = submit(
+        console,
         f"/admin/booking/edit/{booking_id}",
-        data={"status": "confirmed", "staff_note": "已电话联系，12月8日上午9点到"},
-        follow_redirects=False,
+        {"status": "confirmed", "staff_note": "已电话联系，12月8日上午9点到"},
     )
     assert response.status_code == 302
     with session_scope(fresh_db_url) as session:
@@ -84,8 +71,8 @@ def test_staff_move_a_booking_through_its_statuses(console: TestClient, fresh_db
             ("submitted", "citizen"),
             ("confirmed", "staff:alice"),
         ]
-    bad = console.post(
-        f"/admin/booking/edit/{booking_id}", data={"status": "submitted", "staff_note": ""}
+    bad = submit(
+        console, f"/admin/booking/edit/{booking_id}", {"status": "submitted", "staff_note": ""}
     )
     assert bad.status_code == 400 and "不能从" in bad.text
 
@@ -114,8 +101,10 @@ def test_cancel_by_staff_frees_the_place(console: TestClient, fresh_db_url: str)
         assert town is not None
         assert not capacity.has_room(session, town, dt.date(2026, 12, 8), "上午", BookingRules())
     login(console)
-    console.post(
-        f"/admin/booking/edit/{booking_id}", data={"status": "cancelled", "staff_note": "企业改期"}
+    submit(
+        console,
+        f"/admin/booking/edit/{booking_id}",
+        {"status": "cancelled", "staff_note": "企业改期"},
     )
     with session_scope(fresh_db_url) as session:
         town = session.scalar(select(Town).where(Town.name == "织里镇"))
@@ -145,13 +134,13 @@ def test_faq_edit_is_stamped_and_live(console: TestClient, fresh_db_url: str) ->
         "related": "",
         "active": "y",
     }
-    console.post(f"/admin/{identity}/edit/{faq_id}", data=data, follow_redirects=False)
+    submit(console, f"/admin/{identity}/edit/{faq_id}", data)
     with session_scope(fresh_db_url) as session:
         faq = session.get(FaqEntry, faq_id)
         assert faq is not None
         assert faq.answer == "要牵绳（工作人员测试修改）。" and faq.updated_by == "staff:alice"
         assert faq.alt_questions == ["狗绳多长", "遛狗不牵绳行不行"]
-    no_source = console.post(f"/admin/{identity}/edit/{faq_id}", data=data | {"source": ""})
+    no_source = submit(console, f"/admin/{identity}/edit/{faq_id}", data | {"source": ""})
     assert no_source.status_code == 400 and "依据" in no_source.text
 
 
@@ -187,12 +176,18 @@ def test_import_page_reports_rows(console: TestClient, fresh_db_url: str) -> Non
     sheet.append(["x", "犬类管理", "", "", "", ""])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    bad = console.post("/admin/import-list", files={"file": ("清单.xlsx", buffer.getvalue())})
+    token = form_token(console, "/admin/import-list")
+    upload = {"csrftoken": token}
+    bad = console.post(
+        "/admin/import-list", data=upload, files={"file": ("清单.xlsx", buffer.getvalue())}
+    )
     assert "第3行" in bad.text and "整份文件未导入" in bad.text
     sheet.delete_rows(3)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    good = console.post("/admin/import-list", files={"file": ("清单.xlsx", buffer.getvalue())})
+    good = console.post(
+        "/admin/import-list", data=upload, files={"file": ("清单.xlsx", buffer.getvalue())}
+    )
     assert "新增 1 项" in good.text
     with session_scope(fresh_db_url) as session:
         item = session.scalar(select(NoPenaltyItem).where(NoPenaltyItem.origin == "official_list"))

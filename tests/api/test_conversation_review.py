@@ -19,7 +19,7 @@ from core.config import Settings
 from core.db import get_engine, session_scope
 from knowledge import repositories
 from tests.api.conftest import FakeRasa
-from tests.api.test_admin import _add_staff, login
+from tests.api.console import add_staff, login, post
 
 NOW = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC).timestamp()
 
@@ -105,7 +105,7 @@ def test_filters_pick_the_messages_worth_a_look(tracker_url: str) -> None:
 
 @pytest.fixture
 def console(fresh_db_url: str, tracker_url: str) -> Iterator[TestClient]:
-    _add_staff(fresh_db_url, "alice", "editor")
+    add_staff(fresh_db_url, "alice", "editor")
     settings = Settings(
         database_url=fresh_db_url, tracker_store_url=tracker_url, secret_key="test-secret"
     )
@@ -160,24 +160,33 @@ def test_a_message_is_taught_sent_for_an_answer_or_added_to_an_faq(
 ) -> None:
     login(console)
     events = {m.text: m.event_id for m in recent_messages(tracker_url, MessageFilter())}
-    taught = console.post(
+    taught = post(
+        console,
         "/admin/conversations/teach",
-        data={"event": events["要多久"], "text": "要多久", "intent": "ask_detail"},
+        "/admin/conversations",
+        {"event": events["要多久"], "text": "要多久", "intent": "ask_detail"},
     )
     assert "已加入意图 ask_detail 的训练问法" in taught.text
-    refused = console.post(
-        "/admin/conversations/teach", data={"text": "要多久", "intent": "no_such_intent"}
+    refused = post(
+        console,
+        "/admin/conversations/teach",
+        "/admin/conversations",
+        {"text": "要多久", "intent": "no_such_intent"},
     )
     assert "请选择一个意图" in refused.text
-    queued = console.post(
+    queued = post(
+        console,
         "/admin/conversations/needs-answer",
-        data={"event": events["明天会下雨吗"], "text": "明天会下雨吗", "intent": "nlu_fallback"},
+        "/admin/conversations",
+        {"event": events["明天会下雨吗"], "text": "明天会下雨吗", "intent": "nlu_fallback"},
     )
     assert "明天会下雨吗" in queued.text and "转为新 FAQ" in queued.text  # the grouped view
     dog = next(t for t in events if t.startswith("狗证"))
-    console.post(
+    post(
+        console,
         "/admin/conversations/as-phrasing",
-        data={"event": events[dog], "text": dog, "faq": "dog-registration-how"},
+        "/admin/conversations",
+        {"event": events[dog], "text": dog, "faq": "dog-registration-how"},
     )
     page = console.get("/admin/conversations").text
     assert page.count("已处理") == 3

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -72,8 +74,10 @@ def live_etag(stack: Stack) -> str:
 
 
 def rasa_fingerprint(stack: Stack) -> str:
+    """The loaded model, as the model server's ETag names it (Rasa's /status gives the file)."""
     status = httpx.get(f"{stack.rasa_url}/status", params={"token": stack.rasa_token}, timeout=10)
-    return str(status.json().get("fingerprint"))
+    model_file = status.json().get("model_file") if status.status_code == 200 else None
+    return f'"{Path(model_file).name.removesuffix(".tar.gz")}"' if model_file else "None"
 
 
 def wait_for_model(stack: Stack, etag: str, timeout: float = 180) -> None:
@@ -96,7 +100,7 @@ def intent(stack: Stack, text: str) -> str:
 
 
 def chat(client: httpx.Client, text: str) -> list[dict[str, object]]:
-    session_id = client.post("/api/sessions").json()["session_id"]
+    session_id = f"publish-{uuid.uuid4().hex[:12]}"
     response = client.post("/api/chat", json={"session_id": session_id, "text": text})
     response.raise_for_status()
     return list(response.json()["messages"])
