@@ -20,6 +20,10 @@ class Button(BaseModel):
     payload: str
 
 
+class HotQuestionsResponse(BaseModel):
+    questions: list[Button]
+
+
 class TextMessage(BaseModel):
     type: Literal["text"] = "text"
     text: str

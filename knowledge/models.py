@@ -188,3 +188,43 @@ class TrainingPhrase(TimestampMixin, Base):
 
     def __str__(self) -> str:
         return f"{self.intent}: {self.text[:30]}"
+
+
+class HotQuestion(TimestampMixin, Base):
+    """A question staff put in front of people (热点问题): offered as buttons with the
+    greeting and when the chat opens, in `position` order. Tapping one asks it as typed."""
+
+    __tablename__ = "hot_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question: Mapped[str] = mapped_column(String(60), unique=True)
+    position: Mapped[int] = mapped_column(Integer, default=100)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    def __str__(self) -> str:
+        return self.question
+
+
+# Where a channel is offered: when someone asks for a person (转人工), or wants to report
+# something (投诉举报).
+CHANNEL_PURPOSES = {"handoff": "转人工", "report": "投诉举报"}
+
+
+class ServiceChannel(TimestampMixin, Base):
+    """A way to reach people at the bureau or the district (12345, the town squads, a
+    window staff add once they have its details): listed, in `position` order, when the
+    assistant hands a conversation over or someone wants to report something."""
+
+    __tablename__ = "service_channels"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    # The line shown, as people read it: "拨打12345政务服务热线，说明是综合行政执法方面的问题".
+    text: Mapped[str] = mapped_column(Text)
+    purposes: Mapped[list[str]] = mapped_column(default=list)
+    position: Mapped[int] = mapped_column(Integer, default=100)
+    source: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    def __str__(self) -> str:
+        return self.text[:40]

@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 
 from knowledge.models import (
     FaqEntry,
+    HotQuestion,
     NoPenaltyItem,
+    ServiceChannel,
     Town,
     TrainingPhrase,
     UnansweredQuestion,
@@ -208,3 +210,25 @@ def add_faq_phrasings(session: Session, *, key: str, phrasings: Sequence[str], a
         entry.alt_questions = [*entry.alt_questions, *dict.fromkeys(new)]
         entry.updated_by = actor
     return len(new)
+
+
+# ------------------------------------------------------ hot questions and service channels
+def hot_questions(session: Session, limit: int = 8) -> list[str]:
+    """The 热点问题 staff chose, in their order."""
+    stmt = (
+        select(HotQuestion.question)
+        .where(HotQuestion.active.is_(True))
+        .order_by(HotQuestion.position, HotQuestion.id)
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))
+
+
+def service_channels(session: Session, purpose: str) -> list[str]:
+    """The lines of the channels offered for `purpose` ("handoff" or "report"), in order."""
+    stmt = (
+        select(ServiceChannel)
+        .where(ServiceChannel.active.is_(True))
+        .order_by(ServiceChannel.position, ServiceChannel.id)
+    )
+    return [c.text for c in session.scalars(stmt) if purpose in c.purposes]

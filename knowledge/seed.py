@@ -20,8 +20,10 @@ from knowledge import DATA_DIR
 from knowledge.models import (
     ORIGIN_REFERENCE,
     FaqEntry,
+    HotQuestion,
     NoPenaltyItem,
     Regulation,
+    ServiceChannel,
     Topic,
     Town,
 )
@@ -149,6 +151,20 @@ def _regulation(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _hot_question(row: dict[str, Any]) -> dict[str, Any]:
+    return {"question": row["question"], "position": int(row.get("position", 100))}
+
+
+def _channel(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "key": row["key"],
+        "text": row["text"],
+        "purposes": list(row.get("purposes") or []),
+        "position": int(row.get("position", 100)),
+        "source": row.get("source", ""),
+    }
+
+
 def load_seed(session: Session, data_dir: Path = DATA_DIR) -> SeedReport:
     report = SeedReport()
     _upsert(session, report, Town, "name", _read("towns.yaml", data_dir)["towns"], _town)
@@ -170,5 +186,9 @@ def load_seed(session: Session, data_dir: Path = DATA_DIR) -> SeedReport:
     )
     _upsert(session, report, FaqEntry, "key", _read("faq.yaml", data_dir)["faqs"], _faq)
     _upsert(session, report, Topic, "topic", _read("topics.yaml", data_dir)["topics"], _topic)
+    hot = _read("hot_questions.yaml", data_dir)["hot_questions"]
+    _upsert(session, report, HotQuestion, "question", hot, _hot_question)
+    channels = _read("channels.yaml", data_dir)["channels"]
+    _upsert(session, report, ServiceChannel, "key", channels, _channel)
     session.flush()
     return report

@@ -8,12 +8,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from slowapi import Limiter
 
-from api.deps import RasaDep
+from api.deps import RasaDep, SessionDep
 from api.rasa_client import RasaUnavailable, to_contract_messages
-from api.schemas import ChatRequest, ChatResponse
+from api.schemas import Button, ChatRequest, ChatResponse, HotQuestionsResponse
 from api.texts import BUSY, EMPTY_TEXT, TOO_LONG
 from core.config import Settings
 from core.security import mask_personal_data
+from knowledge import repositories
 from knowledge.text import clean_text
 
 log = logging.getLogger("api.chat")
@@ -54,5 +55,13 @@ def build_router(limiter: Limiter, settings: Settings) -> APIRouter:
             # Rasa answered but produced nothing: usually the action server is down.
             return _error(503, body.session_id, BUSY)
         return ChatResponse.model_validate({"session_id": body.session_id, "messages": messages})
+
+    @router.get("/api/hot-questions", response_model=HotQuestionsResponse)
+    def hot_questions(session: SessionDep) -> HotQuestionsResponse:
+        """The 热点问题 staff chose, for the chat to offer when it opens; tapping one sends
+        the question as its text."""
+        return HotQuestionsResponse(
+            questions=[Button(title=q, payload=q) for q in repositories.hot_questions(session)]
+        )
 
     return router
