@@ -27,3 +27,10 @@ NO_SUCH_MODEL = "没有这个模型"
 NO_SUCH_JOB = "没有这个训练任务"
 PUBLISHED = "已发布 {model}，各 Rasa 进程会在下一次拉取时换用它。"
 ROLLED_BACK = "已回滚到 {model}，各 Rasa 进程会在下一次拉取时换用它。"
+
+# The JSON admin API (/api/admin/…).
+ADMIN_LOGIN_REQUIRED = "请先登录工作台（/admin/login）"
+ADMIN_CSRF_REQUIRED = "缺少或错误的 X-CSRFToken：请使用工作台登录会话中的令牌"
+NO_SUCH_FAQ = "没有这条 FAQ"
+NO_SUCH_QUESTION = "没有这条未回答问题"
+FAQ_KEY_TAKEN = "编号 {key} 已被另一条 FAQ 使用"
