@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from sqlalchemy.orm import Session
 
+from actions import runtime, texts
 from actions.replies import Asked, KnowledgeAction, is_answer, record, send_answer, topic_buttons
 from knowledge import repositories
 from knowledge.answering import ItemAnswer, NoAnswer
@@ -32,6 +36,12 @@ class ActionFallback(KnowledgeAction):
         return []
 
 
+def channel_lines(session: Session, purpose: str) -> str:
+    """The service channels staff keep for `purpose`, numbered, one per line."""
+    lines = repositories.service_channels(session, purpose) or [texts.CHANNEL_FALLBACK]
+    return "\n".join(texts.CHANNEL_LINE.format(n=n, text=t) for n, t in enumerate(lines, 1))
+
+
 class ActionRequestHuman(Action):
     def name(self) -> str:
         return "action_request_human"
@@ -39,8 +49,14 @@ class ActionRequestHuman(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        dispatcher.utter_message(response="utter_request_human")
+        channels = await asyncio.to_thread(_channels, "handoff")
+        dispatcher.utter_message(response="utter_request_human", channels=channels)
         return []
+
+
+def _channels(purpose: str) -> str:
+    with runtime.db() as session:
+        return channel_lines(session, purpose)
 
 
 class ActionReportIssue(KnowledgeAction):
@@ -50,7 +66,8 @@ class ActionReportIssue(KnowledgeAction):
     def respond(self, dispatcher: CollectingDispatcher, asked: Asked) -> list[EventType]:
         if isinstance(asked.decision, ItemAnswer) and asked.decision.aspect == "card":
             return send_answer(dispatcher, asked.knowledge, asked.decision)  # their own case
-        dispatcher.utter_message(response="utter_report_issue")
+        channels = channel_lines(asked.session, "report")
+        dispatcher.utter_message(response="utter_report_issue", channels=channels)
         town = (
             repositories.find_town(asked.session, text=asked.turn.text) if asked.turn.text else None
         )

@@ -1,4 +1,5 @@
-"""Fallback, out of scope, a human, and reports: polite, real channels, logged for staff."""
+"""Fallback, out of scope, a human, and reports: polite, real channels (the ones staff keep),
+logged for staff; the greeting with the hot questions staff chose."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import re
 from sqlalchemy import select
 
 from actions.handoff import ActionFallback, ActionReportIssue, ActionRequestHuman
+from actions.smalltalk import ActionGreet
 from core.db import session_scope
-from knowledge.models import UnansweredQuestion
+from knowledge.models import HotQuestion, ServiceChannel, UnansweredQuestion
 from tests.actions.conftest import Run, buttons_of, cards_of, texts_of
 
 
@@ -104,3 +106,38 @@ def test_truly_out_of_scope_stays_so_whatever_the_topic(run: Run) -> None:
     )
     assert "12345" in texts_of(dispatcher)
     assert not cards_of(dispatcher)
+
+
+def test_the_channels_are_the_ones_staff_keep(fresh_db_url: str, run: Run) -> None:
+    with session_scope(fresh_db_url) as session:
+        session.add(
+            ServiceChannel(
+                key="window-test",
+                text="（测试渠道）工作人员录入的窗口",
+                purposes=["handoff"],
+                position=1,
+                source="测试",
+                updated_by="staff:alice",
+            )
+        )
+        squad = session.scalar(select(ServiceChannel).where(ServiceChannel.key == "town-squad"))
+        assert squad is not None
+        squad.active = False
+    human = texts_of(run(ActionRequestHuman(), "转人工", "request_human")[0])
+    assert "1. （测试渠道）工作人员录入的窗口" in human and "2. 拨打12345" in human
+    assert "综合行政执法中队" not in human
+    report = texts_of(run(ActionReportIssue(), "我要投诉 你们管不管", "report_issue")[0])
+    assert "（测试渠道）" not in report and "1. 拨打12345" in report  # not set for reports
+
+
+def test_the_greeting_offers_the_hot_questions_in_order(fresh_db_url: str, run: Run) -> None:
+    with session_scope(fresh_db_url) as session:
+        hot = session.scalar(select(HotQuestion).where(HotQuestion.question.contains("准养登记")))
+        assert hot is not None
+        hot.position = 0
+        question = hot.question
+    dispatcher, _ = run(ActionGreet(), "你好", "greet")
+    titles = [b["title"] for b in buttons_of(dispatcher)]
+    assert "大家都在问" in texts_of(dispatcher)
+    hot_titles = [t for t in titles if t.endswith(("？", "?"))]
+    assert hot_titles[0] == question and len(hot_titles) >= 5
