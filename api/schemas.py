@@ -9,10 +9,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from knowledge.cards import ItemCard
 
+ID_PATTERN = r"^[A-Za-z0-9_\-:.]+$"
+
 
 class ChatRequest(BaseModel):
-    session_id: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_\-:.]+$")
+    session_id: str = Field(min_length=1, max_length=100, pattern=ID_PATTERN)
     text: str
+    # The client's id of this message: a retry sends the same one and gets the first answer.
+    message_id: str | None = Field(default=None, min_length=1, max_length=64, pattern=ID_PATTERN)
 
 
 class Button(BaseModel):
@@ -40,9 +44,37 @@ class CardMessage(BaseModel):
     card: ItemCard
 
 
+Message = TextMessage | ButtonsMessage | CardMessage
+
+
 class ChatResponse(BaseModel):
     session_id: str
-    messages: list[TextMessage | ButtonsMessage | CardMessage]
+    messages: list[Message]
+    message_id: str | None = None
+
+
+class HistoryTurn(BaseModel):
+    message_id: str
+    text: str
+    messages: list[Message]
+    time: dt.datetime
+
+
+class HistoryResponse(BaseModel):
+    session_id: str
+    turns: list[HistoryTurn]
+
+
+class FeedbackRequest(BaseModel):
+    session_id: str = Field(min_length=1, max_length=100, pattern=ID_PATTERN)
+    message_id: str = Field(min_length=1, max_length=64, pattern=ID_PATTERN)
+    rating: Literal["up", "down"]
+    comment: str = Field(default="", max_length=500)
+
+
+class FeedbackResponse(BaseModel):
+    rating: Literal["up", "down"]
+    message: str
 
 
 class ItemOut(BaseModel):

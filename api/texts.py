@@ -12,6 +12,8 @@ NOT_FOUND = "没有找到这个页面或资源"
 NO_SUCH_ITEM = "没有这个事项"
 EMPTY_TEXT = "请输入您的问题"
 TOO_LONG = "您的问题太长了（最多{limit}字），请精简后再发送，或分几次发送"
+NO_SUCH_ANSWER = "没有找到这条回答，请刷新页面后再试"
+FEEDBACK_THANKS = "感谢您的反馈！"
 BUSY = f"系统繁忙，请稍后再试；着急的话可以拨打{HOTLINE}咨询。"
 FIELD_MESSAGES = {
     "session_id": "会话编号不正确，请刷新页面后重试",

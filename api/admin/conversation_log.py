@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +55,9 @@ class LoggedMessage:
     actions: list[str] = field(default_factory=list)
     replies: list[str] = field(default_factory=list)
     responses: list[str] = field(default_factory=list)  # the domain responses uttered
+    message_id: str | None = None  # the channel's id of the message (its metadata)
+    rating: str | None = None  # 👍 "up" / 👎 "down" when the user rated the answer
+    comment: str = ""
 
     @property
     def fallback(self) -> bool:
@@ -77,12 +80,15 @@ class MessageFilter:
     intent: str | None = None
     below_confidence: float | None = None  # only messages the NLU was less sure of
     fallback_only: bool = False
+    thumbs_down_only: bool = False
     sender_id: str | None = None
 
     def accepts(self, m: LoggedMessage) -> bool:
         if self.intent and m.intent != self.intent:
             return False
         if self.below_confidence is not None and (m.confidence or 0.0) >= self.below_confidence:
+            return False
+        if self.thumbs_down_only and m.rating != "down":
             return False
         return not (self.fallback_only and not m.fallback)
 
@@ -127,6 +133,7 @@ def _messages(rows: Iterable[Any]) -> Iterator[LoggedMessage]:
                 text=mask_personal_data(data.get("text") or ""),
                 intent=row.intent_name or intent.get("name"),
                 confidence=intent.get("confidence"),
+                message_id=(data.get("metadata") or {}).get("message_id"),
             )
         elif current is not None and row.sender_id == current.sender_id:
             if row.type_name == "action" and row.action_name not in _HOUSEKEEPING:
@@ -141,13 +148,27 @@ def _messages(rows: Iterable[Any]) -> Iterator[LoggedMessage]:
         yield current
 
 
-def recent_messages(url: str, f: MessageFilter, *, limit: int = 200) -> list[LoggedMessage]:
-    """The newest user messages that pass the filter, newest first."""
-    found = [m for m in _messages(_rows(url, f)) if f.accepts(m)]
+Ratings = Mapping[tuple[str, str], tuple[str, str]]  # (sender, message id) -> (rating, comment)
+
+
+def _rated(messages: Iterable[LoggedMessage], ratings: Ratings) -> Iterator[LoggedMessage]:
+    for m in messages:
+        if m.message_id and (m.sender_id, m.message_id) in ratings:
+            m.rating, m.comment = ratings[(m.sender_id, m.message_id)]
+        yield m
+
+
+def recent_messages(
+    url: str, f: MessageFilter, *, limit: int = 200, ratings: Ratings | None = None
+) -> list[LoggedMessage]:
+    """The newest user messages that pass the filter, newest first (with the 👍/👎 given)."""
+    found = [m for m in _rated(_messages(_rows(url, f)), ratings or {}) if f.accepts(m)]
     found.sort(key=lambda m: (m.at, m.event_id), reverse=True)
     return found[:limit]
 
 
-def conversation(url: str, sender_id: str) -> list[LoggedMessage]:
+def conversation(
+    url: str, sender_id: str, *, ratings: Ratings | None = None
+) -> list[LoggedMessage]:
     """One whole conversation, in order."""
-    return list(_messages(_rows(url, MessageFilter(sender_id=sender_id))))
+    return list(_rated(_messages(_rows(url, MessageFilter(sender_id=sender_id))), ratings or {}))

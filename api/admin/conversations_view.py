@@ -15,7 +15,7 @@ from api.admin.common import actor, query_date
 from api.admin.conversation_log import MessageFilter, conversation, recent_messages
 from core.config import PROJECT_ROOT
 from core.db import session_scope
-from knowledge import repositories
+from knowledge import conversations, repositories
 
 # A message the NLU was less sure of than this is "low confidence" in the filter.
 LOW_CONFIDENCE = 0.6
@@ -47,12 +47,15 @@ class ConversationsView(BaseView):
             intent=q.get("intent") or None,
             below_confidence=LOW_CONFIDENCE if q.get("low") else None,
             fallback_only=bool(q.get("fallback")),
+            thumbs_down_only=bool(q.get("down")),
             sender_id=sender,
         )
+        with session_scope(self.database_url) as session:
+            rated = conversations.ratings(session)
         if sender:
-            messages = conversation(self.tracker_store_url, sender)
+            messages = conversation(self.tracker_store_url, sender, ratings=rated)
         else:
-            messages = recent_messages(self.tracker_store_url, f, limit=PAGE)
+            messages = recent_messages(self.tracker_store_url, f, limit=PAGE, ratings=rated)
         with session_scope(self.database_url) as session:
             handled = repositories.handled_events(session, (m.event_id for m in messages))
             faqs = [(f.key, f.question) for f in repositories.active_faqs(session)]

@@ -19,7 +19,7 @@ from api.admin.common import query_date
 from api.admin.conversation_log import MessageFilter, recent_messages
 from booking.models import STATUS_LABELS, Booking
 from core.db import session_scope
-from knowledge import repositories
+from knowledge import conversations, repositories
 from knowledge.grouping import group_similar
 from knowledge.models import Town
 from knowledge.topics import registry
@@ -98,7 +98,10 @@ def booking_stats(database_url: str, since: dt.date, until: dt.date) -> dict[str
         waiting = list(repositories.new_unanswered(session))
         groups = group_similar(waiting, lambda q: q.text)[:TOP]
         unanswered = bars([(g.lead.text, g.count) for g in groups])
+        rated = Counter(f.rating for f in conversations.feedback_between(session, start, end))
     return {
+        "thumbs_up": rated.get("up", 0),
+        "thumbs_down": rated.get("down", 0),
         "towns": bars([(name, n) for name, n in towns]),
         "statuses": bars([(label, statuses.get(key, 0)) for key, label in STATUS_LABELS.items()]),
         "unanswered": unanswered,

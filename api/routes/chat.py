@@ -1,23 +1,41 @@
-"""POST /api/chat: the browser's gateway to the Rasa dialogue engine."""
+"""POST /api/chat: the browser's gateway to the Rasa dialogue engine; each message is answered
+once (by its client message id), the history of a conversation, and 👍/👎 on an answer."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import JSONResponse
 from slowapi import Limiter
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import RasaDep, SessionDep
 from api.rasa_client import RasaUnavailable, to_contract_messages
-from api.schemas import Button, ChatRequest, ChatResponse, HotQuestionsResponse
-from api.texts import BUSY, EMPTY_TEXT, TOO_LONG
+from api.schemas import (
+    Button,
+    ChatRequest,
+    ChatResponse,
+    FeedbackRequest,
+    FeedbackResponse,
+    HistoryResponse,
+    HotQuestionsResponse,
+)
+from api.texts import BUSY, EMPTY_TEXT, FEEDBACK_THANKS, NO_SUCH_ANSWER, TOO_LONG
 from core.config import Settings
+from core.db import session_scope
 from core.security import mask_personal_data
-from knowledge import repositories
+from knowledge import bot_models, conversations, repositories
 from knowledge.text import clean_text
 
 log = logging.getLogger("api.chat")
+# How often a duplicate request looks whether the first one has been answered.
+DUPLICATE_POLL_SECONDS = 0.2
 
 
 def _error(status: int, session_id: str, message: str) -> JSONResponse:
@@ -29,6 +47,63 @@ def _error(status: int, session_id: str, message: str) -> JSONResponse:
             "messages": [{"type": "text", "text": message}],
         },
     )
+
+
+def _response(session_id: str, message_id: str, messages: list[dict[str, Any]]) -> ChatResponse:
+    return ChatResponse.model_validate(
+        {"session_id": session_id, "message_id": message_id, "messages": messages}
+    )
+
+
+@dataclass(frozen=True)
+class Claimed:
+    turn_id: int
+    fresh: bool
+    messages: list[dict[str, Any]] | None  # the stored answer of a turn already answered
+
+
+def _claim(settings: Settings, session_id: str, message_id: str, text: str) -> Claimed:
+    with session_scope(settings.database_url) as session:
+        turn, fresh = conversations.claim_turn(
+            session, session_id=session_id, message_id=message_id, text=text
+        )
+        done = turn.status == conversations.DONE
+        return Claimed(turn.id, fresh, list(turn.messages) if done else None)
+
+
+def _finish(settings: Settings, turn_id: int, messages: list[dict[str, Any]]) -> None:
+    with session_scope(settings.database_url) as session:
+        live = bot_models.live_model(session)
+        conversations.finish_turn(session, turn_id, messages, live.filename if live else "")
+
+
+def _release(settings: Settings, turn_id: int) -> None:
+    with session_scope(settings.database_url) as session:
+        conversations.release_turn(session, turn_id)
+
+
+def _stored_answer(
+    settings: Settings, session_id: str, message_id: str
+) -> list[dict[str, Any]] | None:
+    with session_scope(settings.database_url) as session:
+        turn = conversations.find_turn(session, session_id=session_id, message_id=message_id)
+        return (
+            list(turn.messages) if turn is not None and turn.status == conversations.DONE else None
+        )
+
+
+async def _first_answer(
+    settings: Settings, session_id: str, message_id: str, messages: list[dict[str, Any]] | None
+) -> ChatResponse | JSONResponse:
+    """The answer of the first request with this message id, waiting (up to Rasa's timeout)
+    while that request is still being answered."""
+    deadline = time.monotonic() + settings.rasa_timeout
+    while messages is None and time.monotonic() < deadline:
+        await asyncio.sleep(DUPLICATE_POLL_SECONDS)
+        messages = await run_in_threadpool(_stored_answer, settings, session_id, message_id)
+    if messages is None:
+        return _error(503, session_id, BUSY)
+    return _response(session_id, message_id, messages)
 
 
 def build_router(limiter: Limiter, settings: Settings) -> APIRouter:
@@ -45,16 +120,57 @@ def build_router(limiter: Limiter, settings: Settings) -> APIRouter:
         text = clean_text(raw_text)
         if not text:
             return _error(422, body.session_id, EMPTY_TEXT)
+        message_id = body.message_id or uuid.uuid4().hex
+        turn = await run_in_threadpool(_claim, settings, body.session_id, message_id, text)
+        if not turn.fresh:  # a retry, or a double tap: the first answer, never a second one
+            return await _first_answer(settings, body.session_id, message_id, turn.messages)
         log.info("chat %s: %s", body.session_id[:12], mask_personal_data(text))
+        metadata = {"channel": "web", "message_id": message_id}
         try:
-            raw = await rasa.send(body.session_id, text, metadata={"channel": "web"})
+            raw = await rasa.send(body.session_id, text, metadata=metadata)
         except RasaUnavailable:
-            return _error(503, body.session_id, BUSY)
+            raw = []
         messages = to_contract_messages(raw)
         if not messages:
-            # Rasa answered but produced nothing: usually the action server is down.
+            # Rasa is down, or answered with nothing (usually: the action server is down).
+            await run_in_threadpool(_release, settings, turn.turn_id)
             return _error(503, body.session_id, BUSY)
-        return ChatResponse.model_validate({"session_id": body.session_id, "messages": messages})
+        await run_in_threadpool(_finish, settings, turn.turn_id, messages)
+        return _response(body.session_id, message_id, messages)
+
+    @router.get("/api/sessions/{session_id}/history", response_model=HistoryResponse)
+    def chat_history(
+        session: SessionDep, session_id: Annotated[str, Path(max_length=100)]
+    ) -> HistoryResponse:
+        """The conversation so far (answered turns, oldest first), for a page that reloads."""
+        return HistoryResponse.model_validate(
+            {
+                "session_id": session_id,
+                "turns": [
+                    {
+                        "message_id": t.message_id,
+                        "text": t.text,
+                        "messages": t.messages,
+                        "time": t.created_at,
+                    }
+                    for t in conversations.history(session, session_id)
+                ],
+            }
+        )
+
+    @router.post("/api/feedback", response_model=FeedbackResponse)
+    def feedback(session: SessionDep, body: FeedbackRequest) -> FeedbackResponse:
+        """👍/👎 on an answer (the turn of `message_id`); a second click changes it."""
+        stored = conversations.rate(
+            session,
+            session_id=body.session_id,
+            message_id=body.message_id,
+            rating=body.rating,
+            comment=body.comment,
+        )
+        if stored is None:
+            raise HTTPException(404, NO_SUCH_ANSWER)
+        return FeedbackResponse(rating=body.rating, message=FEEDBACK_THANKS)
 
     @router.get("/api/hot-questions", response_model=HotQuestionsResponse)
     def hot_questions(session: SessionDep) -> HotQuestionsResponse:

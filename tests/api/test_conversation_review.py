@@ -17,16 +17,20 @@ from api.app import create_app
 from api.deps import get_rasa
 from core.config import Settings
 from core.db import get_engine, session_scope
-from knowledge import repositories
+from knowledge import conversations, repositories
 from tests.api.conftest import FakeRasa
 from tests.api.console import add_staff, login, post
 
 NOW = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC).timestamp()
 
 
-def _user(sender: str, text: str, intent: str, confidence: float, at: float) -> dict:
+def _user(
+    sender: str, text: str, intent: str, confidence: float, at: float, message_id: str = ""
+) -> dict:
     parse = {"text": text, "intent": {"name": intent, "confidence": confidence}}
     data = {"event": "user", "text": text, "parse_data": parse}
+    if message_id:  # what the API sends Rasa as the message's metadata
+        data["metadata"] = {"channel": "web", "message_id": message_id}
     return {
         "sender_id": sender,
         "type_name": "user",
@@ -73,7 +77,7 @@ def tracker_url(tmp_path: Path) -> str:
         _user("web-b", "明天会下雨吗", "nlu_fallback", 0.31, NOW + 10),
         _action("web-b", "action_fallback", NOW + 11),
         _bot("web-b", "抱歉，这个问题我暂时还不会回答", NOW + 11, "utter_fallback"),
-        _user("web-a", "要多久", "ask_detail", 0.55, NOW + 20),
+        _user("web-a", "要多久", "ask_detail", 0.55, NOW + 20, message_id="m-2"),
         _action("web-a", "action_follow_up", NOW + 21),
         _bot("web-a", "3个工作日内审核", NOW + 21),
     ]
@@ -218,3 +222,25 @@ def test_taught_phrases_go_into_the_next_training(fresh_session, tmp_path: Path)
     generated = (bot / "data" / "nlu" / "generated.yml").read_text(encoding="utf-8")
     block = generated.split("- intent: ask_pet_registration", 1)[1].split("- intent:", 1)[0]
     assert "我家旺财的牌子丢了咋整" in block
+
+
+def test_thumbs_down_answers_are_shown_and_filtered(console: TestClient, fresh_db_url: str) -> None:
+    with session_scope(fresh_db_url) as session:
+        turn, _ = conversations.claim_turn(
+            session, session_id="web-a", message_id="m-2", text="要多久"
+        )
+        conversations.finish_turn(
+            session, turn.id, [{"type": "text", "text": "3个工作日内审核"}], ""
+        )
+        conversations.rate(
+            session, session_id="web-a", message_id="m-2", rating="down", comment="没说从哪天算"
+        )
+    login(console)
+    page = console.get("/admin/conversations").text
+    assert page.count("👎") >= 2 and "没说从哪天算" in page  # the filter's label and the mark
+    only_down = console.get("/admin/conversations", params={"down": "1"}).text
+    assert (
+        "要多久" in only_down and "明天会下雨吗" not in only_down and "狗证怎么办" not in only_down
+    )
+    dashboard = console.get("/admin/dashboard").text
+    assert "👎 <strong>1</strong>" in dashboard and "满意 0%" in dashboard

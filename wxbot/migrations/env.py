@@ -8,12 +8,20 @@ import booking.models
 import core.accounts
 import core.audit
 import knowledge.bot_models
+import knowledge.conversations
 import knowledge.models
 from core.config import get_settings
 from core.db import Base, get_engine, normalise_url
 
 # Every table of every package, so autogenerate and `alembic check` see the whole schema.
-MODELS = (core.accounts, core.audit, knowledge.models, knowledge.bot_models, booking.models)
+MODELS = (
+    core.accounts,
+    core.audit,
+    knowledge.models,
+    knowledge.bot_models,
+    knowledge.conversations,
+    booking.models,
+)
 
 config = context.config
 target_metadata = Base.metadata
