@@ -12,6 +12,10 @@ from knowledge.cards import ItemCard
 ID_PATTERN = r"^[A-Za-z0-9_\-:.]+$"
 
 
+class SessionResponse(BaseModel):
+    session_id: str
+
+
 class ChatRequest(BaseModel):
     session_id: str = Field(min_length=1, max_length=100, pattern=ID_PATTERN)
     text: str

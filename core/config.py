@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     rasa_timeout: float = 20.0
     chat_max_chars: int = 500
     chat_rate_limit: str = "30/minute"
+    session_rate_limit: str = "30/minute"  # new conversations per client
     lookup_rate_limit: str = "10/minute"
     # Enterprise checkups: bookings per half-day per town (a town may override it in the
     # console), how far ahead one can book, and the minimum notice in days.

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from slowapi import Limiter
 from starlette.concurrency import run_in_threadpool
 
+from api import chat_sessions
 from api.deps import RasaDep, SessionDep
 from api.rasa_client import RasaUnavailable, to_contract_messages
 from api.schemas import (
@@ -25,6 +26,7 @@ from api.schemas import (
     FeedbackResponse,
     HistoryResponse,
     HotQuestionsResponse,
+    SessionResponse,
 )
 from api.texts import BUSY, EMPTY_TEXT, FEEDBACK_THANKS, NO_SUCH_ANSWER, TOO_LONG
 from core.config import Settings
@@ -137,6 +139,12 @@ def build_router(limiter: Limiter, settings: Settings) -> APIRouter:
             return _error(503, body.session_id, BUSY)
         await run_in_threadpool(_finish, settings, turn.turn_id, messages)
         return _response(body.session_id, message_id, messages)
+
+    @router.post("/api/sessions", response_model=SessionResponse, status_code=201)
+    @limiter.limit(settings.session_rate_limit)
+    def new_session(request: Request) -> SessionResponse:
+        """A new conversation: its id, issued and signed here (the page never invents one)."""
+        return SessionResponse(session_id=chat_sessions.issue(settings.resolved_secret_key()))
 
     @router.get("/api/sessions/{session_id}/history", response_model=HistoryResponse)
     def chat_history(

@@ -1,0 +1,128 @@
+"""The chat page in a real browser at a phone's size, against the real stack: the hot questions
+on open, a lost reply retried and answered once, the history after a reload, 👍 stored, 转人工,
+and a new conversation."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import Browser, Page, Route
+from sqlalchemy import select
+
+from core.db import session_scope
+from knowledge.conversations import ChatTurn, Feedback
+from wxbot.stack import Stack
+
+pytestmark = [pytest.mark.integration, pytest.mark.browser]
+
+PHONE = {"viewport": {"width": 390, "height": 800}, "is_mobile": True, "has_touch": True}
+WAIT = 60000
+
+
+def _open(browser: Browser, stack: Stack) -> Page:
+    page = browser.new_page(**PHONE)
+    page.goto(f"{stack.api_url}/chat")
+    page.get_by_role("button", name="养犬登记与管理").wait_for(timeout=WAIT)
+    return page
+
+
+def _send(page: Page, text: str) -> None:
+    page.fill("#input", text)
+    page.keyboard.press("Enter")
+
+
+def test_hot_questions_on_open_and_a_tap_gets_the_answer(stack: Stack, browser: Browser) -> None:
+    page = _open(browser, stack)
+    assert "大家都在问" in page.locator("#log").inner_text()
+    page.get_by_role("button", name="什么是“首违不罚”？").click()
+    page.locator(".row.user .bubble", has_text="什么是“首违不罚”？").wait_for(timeout=WAIT)
+    page.get_by_text("初次违法", exact=False).last.wait_for(timeout=WAIT)
+    page.get_by_role("button", name="转人工服务").click()
+    page.get_by_text("人工坐席", exact=False).last.wait_for(timeout=WAIT)
+    assert "12345政务服务热线" in page.locator("#log").inner_text()
+    page.close()
+
+
+def test_a_reply_lost_on_the_way_is_retried_and_answered_once(
+    stack: Stack, browser: Browser
+) -> None:
+    page = _open(browser, stack)
+    lost = {"count": 0}
+
+    def lose_the_first_reply(route: Route) -> None:
+        # The request reaches the server and is answered; the answer is lost on its way back
+        # (a mobile network dropping), so the page sees a 503.
+        if lost["count"] == 0 and "狗证" in (route.request.post_data or ""):
+            lost["count"] += 1
+            route.fetch()
+            route.fulfill(status=503, body="{}", content_type="application/json")
+        else:
+            route.continue_()
+
+    page.route("**/api/chat", lose_the_first_reply)
+    _send(page, "狗证怎么办理")
+    page.get_by_role("button", name="重发").wait_for(timeout=WAIT)
+    assert "发送失败" in page.locator("#log").inner_text()
+    page.get_by_role("button", name="重发").click()
+    page.get_by_text("准养登记", exact=False).first.wait_for(timeout=WAIT)
+    session_id = page.evaluate("localStorage.getItem('wxbot_session')")
+    with session_scope(stack.database_url) as session:
+        turns = list(
+            session.scalars(
+                select(ChatTurn).where(
+                    ChatTurn.session_id == session_id, ChatTurn.text == "狗证怎么办理"
+                )
+            )
+        )
+    assert len(turns) == 1  # sent twice, answered once
+    # the user's message is on the page once, and so is its answer
+    assert page.locator(".row.user .bubble", has_text="狗证怎么办理").count() == 1
+
+    # a reload shows the conversation so far
+    page.reload()
+    page.get_by_text("以上是之前的对话").wait_for(timeout=WAIT)
+    assert page.locator(".row.user .bubble", has_text="狗证怎么办理").count() == 1
+    assert "准养登记" in page.locator("#log").inner_text()
+
+    # 👍 on an answer is stored with the question
+    _send(page, "信用修复去哪里申请")
+    page.locator(".feedback").last.wait_for(timeout=WAIT)
+    page.get_by_role("button", name="有帮助").last.click()
+    page.get_by_text("感谢您的反馈").wait_for(timeout=WAIT)
+    with session_scope(stack.database_url) as session:
+        rated = session.scalar(
+            select(Feedback).join(ChatTurn).where(ChatTurn.session_id == session_id)
+        )
+        assert rated is not None and rated.rating == "up"
+        assert rated.question == "信用修复去哪里申请" and "信用" in rated.answer
+
+    # 新对话: a new server-issued id, the greeting again, the old messages gone
+    page.get_by_role("button", name="开始新对话").click()
+    page.get_by_role("button", name="养犬登记与管理").wait_for(timeout=WAIT)
+    assert page.evaluate("localStorage.getItem('wxbot_session')") != session_id
+    assert page.locator(".row.user").count() == 0
+    page.close()
+
+
+def test_a_message_shows_as_text_and_the_page_needs_no_outside_host(
+    stack: Stack, browser: Browser
+) -> None:
+    page = browser.new_page(**PHONE)
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda r: outside.append(r.url) if not r.url.startswith(stack.api_url) else None,
+    )
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{stack.api_url}/chat")
+    page.get_by_role("button", name="养犬登记与管理").wait_for(timeout=WAIT)
+    _send(page, "<img src=x onerror=alert(1)><script>alert(2)</script>")
+    page.locator(".row.user .bubble", has_text="<img src=x").wait_for(timeout=WAIT)
+    page.locator(".row.typing").wait_for(state="detached", timeout=WAIT)
+    assert page.locator("#log img, #log script").count() == 0 and dialogs == []
+    assert outside == [], outside
+    sent = json.dumps(page.evaluate("localStorage.getItem('wxbot_session')"))
+    assert "." in sent  # the id the server signed, not one the page made up
+    page.close()
