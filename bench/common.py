@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import yaml
 
 from wxbot.migrate import create_seeded_database
@@ -31,3 +32,10 @@ def ref_code(ref_id: int) -> str:
 
 def load_queries(name: str) -> list[dict]:
     return yaml.safe_load((DATA_DIR / name).read_text(encoding="utf-8"))["queries"]
+
+
+def new_session(client: httpx.Client, api_url: str) -> str:
+    """A conversation id issued by the API, as the chat page gets one."""
+    response = client.post(f"{api_url}/api/sessions", timeout=30)
+    response.raise_for_status()
+    return str(response.json()["session_id"])

@@ -30,7 +30,6 @@ import datetime as dt
 import re
 import sys
 import tempfile
-import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -39,7 +38,7 @@ import httpx
 import yaml
 from sqlalchemy.orm import Session
 
-from bench.common import DATA_DIR, ref_code, seeded_db
+from bench.common import DATA_DIR, new_session, ref_code, seeded_db
 from bench.results import update_section
 from core.db import session_scope
 from knowledge import repositories
@@ -334,7 +333,7 @@ def with_the_stack(
                 for case in cases:
                     response = client.post(
                         f"{stack.api_url}/api/chat",
-                        json={"session_id": f"eval-{uuid.uuid4().hex[:10]}", "text": case.text},
+                        json={"session_id": new_session(client, stack.api_url), "text": case.text},
                     )
                     messages = response.json().get("messages", []) if response.is_success else []
                     replies.append((case, decoder.decode(messages)))

@@ -17,14 +17,13 @@ import argparse
 import datetime as dt
 import sys
 import tempfile
-import uuid
 from pathlib import Path
 from typing import Any
 
 import httpx
 import yaml
 
-from bench.common import DATA_DIR
+from bench.common import DATA_DIR, new_session
 from bench.results import update_section
 from wxbot.migrate import create_seeded_database
 from wxbot.stack import model_ready, running_stack
@@ -75,7 +74,8 @@ def turn_passes(turn: dict[str, Any], text: str) -> bool:
 
 def run(api_url: str, conversation: dict[str, Any], *, show: bool = False) -> bool:
     """Whether every turn passes; `show` prints each turn and reply (dev conversations only)."""
-    session_id = f"eval-{uuid.uuid4().hex[:10]}"
+    with httpx.Client() as client:
+        session_id = new_session(client, api_url)
     ok = True
     for turn in conversation["turns"]:
         response = httpx.post(

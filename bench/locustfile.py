@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import uuid
 
 from locust import HttpUser, between, task
 
@@ -23,7 +22,8 @@ class Citizen(HttpUser):
     wait_time = between(1, 3)
 
     def on_start(self) -> None:
-        self.session_id = f"load-{uuid.uuid4().hex[:12]}"
+        created = self.client.post("/api/sessions", name="/api/sessions")
+        self.session_id = created.json()["session_id"]
 
     @task(5)
     def ask(self) -> None:

@@ -51,6 +51,14 @@ class Settings(BaseSettings):
     chat_rate_limit: str = "30/minute"
     session_rate_limit: str = "30/minute"  # new conversations per client
     lookup_rate_limit: str = "10/minute"
+    # Sites that may embed the chat (/widget.js opens /chat in an iframe): origins such as
+    # "https://www.wuxing.gov.cn", comma-separated. Nothing else may be framed by anyone.
+    widget_hosts: str = ""
+    # The WeChat Official Account (公众号) message server at /wechat: off unless the token is
+    # set; `wechat_aes_key` (the EncodingAESKey) and the app id turn on safe (encrypted) mode.
+    wechat_token: str | None = None
+    wechat_app_id: str | None = None
+    wechat_aes_key: str | None = None
     # Enterprise checkups: bookings per half-day per town (a town may override it in the
     # console), how far ahead one can book, and the minimum notice in days.
     checkup_capacity: int = 2

@@ -109,6 +109,7 @@ def running_stack(
         MODELS_DIR=str(settings.models_dir),
         MODEL_PULL_SECONDS=str(model_pull_seconds),
         CHAT_RATE_LIMIT="1000/minute",
+        SESSION_RATE_LIMIT="1000/minute",
         SANIC_HOST="127.0.0.1",
     )
     if rasa_workers > 1:

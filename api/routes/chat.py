@@ -28,7 +28,14 @@ from api.schemas import (
     HotQuestionsResponse,
     SessionResponse,
 )
-from api.texts import BUSY, EMPTY_TEXT, FEEDBACK_THANKS, NO_SUCH_ANSWER, TOO_LONG
+from api.texts import (
+    BUSY,
+    EMPTY_TEXT,
+    FEEDBACK_THANKS,
+    NO_SUCH_ANSWER,
+    SESSION_UNKNOWN,
+    TOO_LONG,
+)
 from core.config import Settings
 from core.db import session_scope
 from core.security import mask_personal_data
@@ -110,12 +117,15 @@ async def _first_answer(
 
 def build_router(limiter: Limiter, settings: Settings) -> APIRouter:
     router = APIRouter(tags=["chat"])
+    secret = settings.resolved_secret_key()
 
     @router.post("/api/chat", response_model=ChatResponse)
     @limiter.limit(settings.chat_rate_limit)
     async def chat(
         request: Request, body: ChatRequest, rasa: RasaDep
     ) -> ChatResponse | JSONResponse:
+        if not chat_sessions.issued(secret, body.session_id):
+            return _error(401, body.session_id, SESSION_UNKNOWN)
         raw_text = body.text.strip()
         if len(raw_text) > settings.chat_max_chars:
             return _error(422, body.session_id, TOO_LONG.format(limit=settings.chat_max_chars))
@@ -144,13 +154,15 @@ def build_router(limiter: Limiter, settings: Settings) -> APIRouter:
     @limiter.limit(settings.session_rate_limit)
     def new_session(request: Request) -> SessionResponse:
         """A new conversation: its id, issued and signed here (the page never invents one)."""
-        return SessionResponse(session_id=chat_sessions.issue(settings.resolved_secret_key()))
+        return SessionResponse(session_id=chat_sessions.issue(secret))
 
     @router.get("/api/sessions/{session_id}/history", response_model=HistoryResponse)
     def chat_history(
         session: SessionDep, session_id: Annotated[str, Path(max_length=100)]
     ) -> HistoryResponse:
         """The conversation so far (answered turns, oldest first), for a page that reloads."""
+        if not chat_sessions.issued(secret, session_id):
+            raise HTTPException(401, SESSION_UNKNOWN)
         return HistoryResponse.model_validate(
             {
                 "session_id": session_id,
@@ -169,6 +181,8 @@ def build_router(limiter: Limiter, settings: Settings) -> APIRouter:
     @router.post("/api/feedback", response_model=FeedbackResponse)
     def feedback(session: SessionDep, body: FeedbackRequest) -> FeedbackResponse:
         """👍/👎 on an answer (the turn of `message_id`); a second click changes it."""
+        if not chat_sessions.issued(secret, body.session_id):
+            raise HTTPException(401, SESSION_UNKNOWN)
         stored = conversations.rate(
             session,
             session_id=body.session_id,

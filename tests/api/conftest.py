@@ -50,6 +50,18 @@ def make_client(fake_rasa: FakeRasa, **settings: Any) -> TestClient:
     return TestClient(app)
 
 
+def new_session(client: TestClient) -> str:
+    """A conversation id issued by the server, as the chat page gets one."""
+    response = client.post("/api/sessions")
+    assert response.status_code == 201
+    return str(response.json()["session_id"])
+
+
+@pytest.fixture
+def sid(client: TestClient) -> str:
+    return new_session(client)
+
+
 @pytest.fixture
 def client(db_url: str, fake_rasa: FakeRasa) -> Iterator[TestClient]:
     with make_client(fake_rasa, database_url=db_url) as test_client:

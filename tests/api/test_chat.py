@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import FakeRasa, make_client
+from tests.api.conftest import FakeRasa, make_client, new_session
 
 CARD = {
     "kind": "no_penalty_item",
@@ -21,7 +21,7 @@ CARD = {
 
 
 def test_chat_relays_rasa_messages_in_the_contract_shape(
-    client: TestClient, fake_rasa: FakeRasa
+    sid: str, client: TestClient, fake_rasa: FakeRasa
 ) -> None:
     fake_rasa.reply = [
         {"recipient_id": "s1", "text": "您好"},
@@ -34,12 +34,12 @@ def test_chat_relays_rasa_messages_in_the_contract_shape(
         # A card of another shape is shown by its text, never dropped or a 500.
         {"recipient_id": "s1", "custom": {"card": {"title": "事项"}, "text": "事项的文字"}},
     ]
-    response = client.post("/api/chat", json={"session_id": "s1", "text": "你好"})
+    response = client.post("/api/chat", json={"session_id": sid, "text": "你好"})
     assert response.status_code == 200
     body = response.json()
     assert body.pop("message_id")  # issued by the server when the client sent none
     assert body == {
-        "session_id": "s1",
+        "session_id": sid,
         "messages": [
             {"type": "text", "text": "您好"},
             {
@@ -51,39 +51,43 @@ def test_chat_relays_rasa_messages_in_the_contract_shape(
             {"type": "text", "text": "事项的文字"},
         ],
     }
-    assert fake_rasa.sent == [("s1", "你好")]
+    assert fake_rasa.sent == [(sid, "你好")]
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\t"])
-def test_empty_text_gets_a_chinese_422(client: TestClient, fake_rasa: FakeRasa, text: str) -> None:
-    response = client.post("/api/chat", json={"session_id": "s1", "text": text})
+def test_empty_text_gets_a_chinese_422(
+    sid: str, client: TestClient, fake_rasa: FakeRasa, text: str
+) -> None:
+    response = client.post("/api/chat", json={"session_id": sid, "text": text})
     assert response.status_code == 422
     assert response.json()["detail"] == "请输入您的问题"
     assert fake_rasa.sent == []
 
 
-def test_over_long_text_gets_a_chinese_422(client: TestClient, fake_rasa: FakeRasa) -> None:
-    response = client.post("/api/chat", json={"session_id": "s1", "text": "狗" * 501})
+def test_over_long_text_gets_a_chinese_422(
+    sid: str, client: TestClient, fake_rasa: FakeRasa
+) -> None:
+    response = client.post("/api/chat", json={"session_id": sid, "text": "狗" * 501})
     assert response.status_code == 422
     assert "最多500字" in response.json()["detail"]
     assert fake_rasa.sent == []
-    ok = client.post("/api/chat", json={"session_id": "s1", "text": "狗" * 500})
+    ok = client.post("/api/chat", json={"session_id": sid, "text": "狗" * 500})
     assert ok.status_code == 200
 
 
-def test_html_is_stripped_and_emoji_kept(client: TestClient, fake_rasa: FakeRasa) -> None:
-    client.post("/api/chat", json={"session_id": "s1", "text": "<script>alert(1)</script>狗证😀"})
-    assert fake_rasa.sent == [("s1", "alert(1) 狗证😀")]
+def test_html_is_stripped_and_emoji_kept(sid: str, client: TestClient, fake_rasa: FakeRasa) -> None:
+    client.post("/api/chat", json={"session_id": sid, "text": "<script>alert(1)</script>狗证😀"})
+    assert fake_rasa.sent == [(sid, "alert(1) 狗证😀")]
 
 
-def test_markup_only_message_counts_as_empty(client: TestClient) -> None:
-    response = client.post("/api/chat", json={"session_id": "s1", "text": "<b></b>"})
+def test_markup_only_message_counts_as_empty(sid: str, client: TestClient) -> None:
+    response = client.post("/api/chat", json={"session_id": sid, "text": "<b></b>"})
     assert response.status_code == 422
 
 
 @pytest.mark.parametrize(
     "body",
-    ["{not json", '{"session_id": "s1"}', '["a"]', '{"session_id": "含 空格", "text": "x"}'],
+    ["{not json", '{"session_id": sid}', '["a"]', '{"session_id": "含 空格", "text": "x"}'],
 )
 def test_malformed_requests_get_chinese_errors(client: TestClient, body: str) -> None:
     response = client.post("/api/chat", content=body, headers={"Content-Type": "application/json"})
@@ -93,10 +97,10 @@ def test_malformed_requests_get_chinese_errors(client: TestClient, body: str) ->
 
 
 def test_rasa_down_gives_a_busy_message_not_a_traceback(
-    client: TestClient, fake_rasa: FakeRasa
+    sid: str, client: TestClient, fake_rasa: FakeRasa
 ) -> None:
     fake_rasa.down = True
-    response = client.post("/api/chat", json={"session_id": "s1", "text": "你好"})
+    response = client.post("/api/chat", json={"session_id": sid, "text": "你好"})
     assert response.status_code == 503
     body = response.json()
     assert "12345" in body["detail"]
@@ -104,18 +108,34 @@ def test_rasa_down_gives_a_busy_message_not_a_traceback(
     assert "Traceback" not in response.text
 
 
-def test_empty_rasa_answer_is_reported_as_busy(client: TestClient, fake_rasa: FakeRasa) -> None:
+def test_empty_rasa_answer_is_reported_as_busy(
+    sid: str, client: TestClient, fake_rasa: FakeRasa
+) -> None:
     fake_rasa.reply = []
-    response = client.post("/api/chat", json={"session_id": "s1", "text": "你好"})
+    response = client.post("/api/chat", json={"session_id": sid, "text": "你好"})
     assert response.status_code == 503
 
 
 def test_rate_limit_answers_in_chinese(db_url: str, fake_rasa: FakeRasa) -> None:
     client = make_client(fake_rasa, database_url=db_url, chat_rate_limit="3/minute")
+    sid = new_session(client)
     codes = [
-        client.post("/api/chat", json={"session_id": "s", "text": "hi"}).status_code
+        client.post("/api/chat", json={"session_id": sid, "text": "hi"}).status_code
         for _ in range(5)
     ]
     assert codes[:3] == [200, 200, 200] and codes[-1] == 429
-    last = client.post("/api/chat", json={"session_id": "s", "text": "hi"})
+    last = client.post("/api/chat", json={"session_id": sid, "text": "hi"})
     assert "稍等" in last.json()["detail"]
+
+
+def test_an_id_the_server_did_not_issue_is_refused(client: TestClient, fake_rasa: FakeRasa) -> None:
+    sid = new_session(client)
+    for forged in ("web-abc123", sid[:-2] + "xx", sid + "a"):
+        response = client.post("/api/chat", json={"session_id": forged, "text": "你好"})
+        assert response.status_code == 401, forged
+        assert "会话已失效" in response.json()["detail"]
+    assert fake_rasa.sent == []
+    assert client.get("/api/sessions/web-abc123/history").status_code == 401
+    assert client.post("/api/chat", json={"session_id": sid, "text": "你好"}).status_code == 200
+    other = new_session(client)
+    assert other != sid and len({sid, other}) == 2

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import httpx
@@ -17,7 +16,9 @@ pytestmark = pytest.mark.integration
 class Chat:
     def __init__(self, stack: Stack) -> None:
         self.url = f"{stack.api_url}/api/chat"
-        self.session_id = f"it-{uuid.uuid4().hex[:12]}"
+        created = httpx.post(f"{stack.api_url}/api/sessions", timeout=30)
+        assert created.status_code == 201, created.text
+        self.session_id = created.json()["session_id"]
 
     def say(self, text: str) -> list[dict[str, Any]]:
         response = httpx.post(

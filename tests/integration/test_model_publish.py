@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -100,7 +99,7 @@ def intent(stack: Stack, text: str) -> str:
 
 
 def chat(client: httpx.Client, text: str) -> list[dict[str, object]]:
-    session_id = f"publish-{uuid.uuid4().hex[:12]}"
+    session_id = client.post("/api/sessions").json()["session_id"]
     response = client.post("/api/chat", json={"session_id": session_id, "text": text})
     response.raise_for_status()
     return list(response.json()["messages"])

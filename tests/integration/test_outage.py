@@ -19,7 +19,8 @@ def test_action_server_then_rasa_down(tmp_path: Path) -> None:
     url = make_db(tmp_path / "app.db")
     with running_stack(tmp_path, url) as stack:
         chat = f"{stack.api_url}/api/chat"
-        body = {"session_id": "outage-test", "text": "狗证怎么办"}
+        session_id = httpx.post(f"{stack.api_url}/api/sessions", timeout=30).json()["session_id"]
+        body = {"session_id": session_id, "text": "狗证怎么办"}
         assert httpx.post(chat, json=body, timeout=60).status_code == 200
 
         stack.stop("actions")
