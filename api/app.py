@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from api.admin import mount_admin
 from api.admin.models_view import resume_training
 from api.errors import install_error_handlers
+from api.framing import FramePolicy
 from api.limits import make_limiter
 from api.rasa_client import RasaClient
 from api.routes import admin_api, bookings, chat, health, items, models, pages
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(FramePolicy, widget_hosts=settings.widget_hosts)
     mount_admin(app, settings)
     return app
 

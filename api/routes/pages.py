@@ -26,6 +26,12 @@ def selfcheck_page() -> FileResponse:
     return FileResponse(STATIC_DIR / "selfcheck.html", media_type="text/html; charset=utf-8")
 
 
+@router.get("/widget-demo")
+def widget_demo_page() -> FileResponse:
+    """A plain page with the widget on it, as the bureau's site would have it."""
+    return FileResponse(STATIC_DIR / "widget-demo.html", media_type="text/html; charset=utf-8")
+
+
 @router.get("/widget.js")
 def widget_script() -> FileResponse:
     return FileResponse(STATIC_DIR / "widget.js", media_type="application/javascript")

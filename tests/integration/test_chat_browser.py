@@ -126,3 +126,20 @@ def test_a_message_shows_as_text_and_the_page_needs_no_outside_host(
     sent = json.dumps(page.evaluate("localStorage.getItem('wxbot_session')"))
     assert "." in sent  # the id the server signed, not one the page made up
     page.close()
+
+
+def test_the_widget_opens_the_chat_on_a_plain_page(stack: Stack, browser: Browser) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(f"{stack.api_url}/widget-demo")
+    launcher = page.get_by_role("button", name="打开吴兴综合执法智能助手")
+    launcher.click()
+    assert launcher.get_attribute("aria-expanded") == "true"
+    chat = page.frame_locator("iframe[title='吴兴综合执法智能助手']")
+    chat.get_by_role("button", name="养犬登记与管理").wait_for(timeout=WAIT)
+    chat.locator("#input").fill("遛狗要牵绳吗")
+    chat.locator("#send").click()
+    chat.get_by_text("牵", exact=False).last.wait_for(timeout=WAIT)
+    launcher.click()  # the same button closes the panel
+    assert launcher.get_attribute("aria-expanded") == "false"
+    assert not page.locator("iframe[title='吴兴综合执法智能助手']").is_visible()
+    page.close()
