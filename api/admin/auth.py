@@ -115,7 +115,8 @@ class StaffAuth(AuthenticationBackend):
         now = int(clock())
         staff = staff_of_session(request.session, self.database_url, self.idle_seconds, now)
         if staff is None:
-            request.session.clear()
+            if request.session.get("staff"):  # an expired or revoked login: forget it
+                request.session.clear()
             return False
         request.state.staff = staff
         request.session["seen"] = now

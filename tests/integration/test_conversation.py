@@ -7,6 +7,8 @@ from typing import Any
 import httpx
 import pytest
 
+from core.db import session_scope
+from knowledge import repositories
 from knowledge.topics import registry
 from wxbot.stack import Stack
 
@@ -43,8 +45,11 @@ def test_greeting_offers_the_topics(stack: Stack) -> None:
     messages = Chat(stack).say("你好")
     text = flat(messages)
     assert "您好！我是" in text
-    buttons = [b["title"] for m in messages for b in m.get("buttons", [])]
-    assert buttons == [label for label, _ in registry().menu]
+    menu, hot = messages[0], messages[1]
+    assert [b["title"] for b in menu["buttons"]] == [label for label, _ in registry().menu]
+    assert hot["text"] == "大家都在问："
+    with session_scope(stack.database_url) as session:
+        assert [b["title"] for b in hot["buttons"]] == repositories.hot_questions(session)
 
 
 def test_no_penalty_policy(stack: Stack) -> None:
