@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.admin import mount_admin
 from api.admin.models_view import resume_training
+from api.channels import wechat
 from api.errors import install_error_handlers
 from api.framing import FramePolicy
 from api.limits import make_limiter
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         pages.router,
         models.router,
         admin_api.router,
+        wechat.build_router(settings),
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -37,3 +37,28 @@ ADMIN_CSRF_REQUIRED = "缺少或错误的 X-CSRFToken：请使用工作台登录
 NO_SUCH_FAQ = "没有这条 FAQ"
 NO_SUCH_QUESTION = "没有这条未回答问题"
 FAQ_KEY_TAKEN = "编号 {key} 已被另一条 FAQ 使用"
+
+# The 公众号 channel (/wechat): passive replies are plain text, one message per user message.
+WECHAT_WAIT = "正在查询，请稍候。稍后回复“更多”（或直接发送下一个问题）即可看到回答。"
+WECHAT_STILL_WAITING = "还在查询，请稍候再回复“更多”。"
+WECHAT_LATE_HEADER = "您刚才的问题，回答如下："
+WECHAT_LATE_FAILED = "抱歉，您刚才的问题没能查到结果，请重新发送一次。"
+WECHAT_NOW_HEADER = "您这条消息的回答："
+WECHAT_OPTION = "回复 {n}：{title}"
+WECHAT_MORE_HINT = "（内容较长，回复“更多”查看剩余内容）"
+WECHAT_NO_MORE = "没有更多内容了，请直接输入您的问题。"
+WECHAT_CARD_SOURCE = "来源：{source}"
+WECHAT_HOT_QUESTIONS = "大家都在问："
+WECHAT_WELCOME = (
+    "您好！欢迎关注。我是吴兴区综合行政执法局的智能助手，可以解答首违不罚、外摆经营、"
+    "养犬登记、信用修复，以及预约企业体检等问题。"
+)
+WECHAT_VOICE_UNRECOGNIZED = "抱歉，没能识别这条语音，请打字告诉我您的问题。"
+WECHAT_UNSUPPORTED = "目前只能看懂文字和语音消息，请用文字描述您的问题。"
+# Answers to WeChat's server (never shown to a user).
+WECHAT_BAD_SIGNATURE = "签名校验失败：请检查公众号后台的 Token 与 WECHAT_TOKEN 是否一致"
+WECHAT_BAD_MESSAGE = "消息格式不正确"
+WECHAT_BAD_KEY = (
+    "WECHAT_AES_KEY 不正确：应为公众号后台“服务器配置”中的 43 位 EncodingAESKey，"
+    "并同时设置 WECHAT_APP_ID"
+)

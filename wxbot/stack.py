@@ -24,6 +24,8 @@ from wxbot.trainer import publish_initial
 from wxbot.training import current_model
 
 START_TIMEOUT = 420  # Rasa imports TensorFlow and loads the model: slow on 2 cores
+# The API's /wechat (公众号 message server) is on, in plain mode, with this token.
+WECHAT_TOKEN = "stack-wechat-token"
 
 
 def free_port() -> int:
@@ -108,8 +110,11 @@ def running_stack(
         ACTION_SERVER_URL=settings.action_server_url,
         MODELS_DIR=str(settings.models_dir),
         MODEL_PULL_SECONDS=str(model_pull_seconds),
+        # the console's conversations and dashboard read the stack's tracker store
+        TRACKER_STORE_URL=settings.tracker_store_url,
         CHAT_RATE_LIMIT="1000/minute",
         SESSION_RATE_LIMIT="1000/minute",
+        WECHAT_TOKEN=WECHAT_TOKEN,
         SANIC_HOST="127.0.0.1",
     )
     if rasa_workers > 1:
