@@ -1,4 +1,5 @@
-"""Screenshots of the staff console's main screens, for docs/operations.md (界面截图).
+"""Screenshots of the chat (for the README) and the staff console's main screens (for
+docs/operations.md, 界面截图).
 
 Starts a stack of its own (the real Rasa, action server and API, as the integration tests do) on
 a fresh seeded database in a temporary folder, holds a few conversations through /api/chat so
@@ -8,16 +9,17 @@ the unanswered groups, the dashboard, one 训练并发布 job (the data unchange
 live model: no real training) and its page, the models page and, after one edit of an FAQ
 entry, the audit log. Nothing outside the temporary folder and the output folder is changed.
 
-Run: .venv/bin/python -m bench.screenshots [--out docs/screenshots]   (needs a trained model:
-`make train`; takes a few minutes on two cores)
+Run: .venv/bin/python -m bench.screenshots [--out docs/screenshots]   (needs a trained model,
+`make train`, and a Chinese font for chromium, e.g. `apt-get install fonts-wqy-microhei`; takes
+a few minutes on two cores)
 """
 
 from __future__ import annotations
 
 import argparse
 import shutil
+import subprocess
 import tempfile
-import uuid
 from pathlib import Path
 
 import httpx
@@ -60,9 +62,50 @@ EDITED_FAQ, NEW_PHRASING = "dog-registration-how", "狗证在哪里办理"
 def converse(api_url: str) -> None:
     with httpx.Client(base_url=api_url, timeout=WAIT_MS / 1000) as client:
         for turns in CONVERSATIONS:
-            session_id = f"shot-{uuid.uuid4().hex[:12]}"
+            created = client.post("/api/sessions")
+            created.raise_for_status()
+            session_id = created.json()["session_id"]
             for text in turns:
-                client.post("/api/chat", json={"session_id": session_id, "text": text})
+                reply = client.post("/api/chat", json={"session_id": session_id, "text": text})
+                reply.raise_for_status()
+            # the last answer of each conversation rated as people do: 👎 for "not answered"
+            body = reply.json()
+            answered = "暂时还不会回答" not in str(body["messages"])
+            rating = {"rating": "up"} if answered else {"rating": "down", "comment": "没有回答"}
+            client.post(
+                "/api/feedback",
+                json={"session_id": session_id, "message_id": body["message_id"], **rating},
+            ).raise_for_status()
+
+
+def chat_tour(page: Page, api: str, out: Path) -> None:
+    """The chat at a phone's size: on open, an item card, a rated answer."""
+    page.goto(f"{api}/chat")
+    page.get_by_role("button", name="养犬登记与管理").wait_for()
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(out / "chat-open.png"))
+    page.fill("#input", "我在小区门口电线杆上拉了根绳晒被子 会被罚款吗")
+    page.keyboard.press("Enter")
+    page.locator(".card").first.wait_for()
+    page.locator(".card").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(out / "chat-card.png"))
+    page.get_by_role("button", name="有帮助").last.click()
+    page.get_by_text("感谢您的反馈").wait_for()
+    page.get_by_role("button", name="罚多少钱？").last.click()
+    page.locator(".row.bot .bubble", has_text="罚").last.wait_for()
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(out / "chat-follow-up.png"))
+    print(out / "chat-*.png")
+
+
+def has_chinese_font() -> bool:
+    try:
+        listed = subprocess.run(
+            ["fc-list", ":lang=zh"], capture_output=True, text=True, check=False
+        ).stdout
+    except OSError:
+        return False
+    return bool(listed.strip())
 
 
 def shoot(page: Page, out: Path, name: str, *, full_page: bool = False) -> None:
@@ -120,6 +163,10 @@ def main() -> None:
     args = parser.parse_args()
     if not model_ready():
         raise SystemExit("没有当前数据的模型：请先运行 make train")
+    if not has_chinese_font():
+        raise SystemExit(
+            "没有中文字体，截图里的中文会显示成方框：apt-get install fonts-wqy-microhei"
+        )
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="wxbot-shots-") as tmp:
@@ -135,7 +182,12 @@ def main() -> None:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
             context.set_default_timeout(WAIT_MS)
+            phone = browser.new_context(
+                viewport={"width": 390, "height": 780}, is_mobile=True, locale="zh-CN"
+            )
+            phone.set_default_timeout(WAIT_MS)
             try:
+                chat_tour(phone.new_page(), stack.api_url, out)
                 console_tour(context.new_page(), stack.api_url, out, url)
             finally:
                 browser.close()
