@@ -10,6 +10,7 @@ the job's row as they happen, so the console can show them and a page reload los
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import threading
@@ -29,6 +30,9 @@ from wxbot.rasa import BOT_DIR, rasa_env
 # What a training run reads from the Rasa project (the fingerprint's inputs and the tests).
 PROJECT_FILES = (*training.FINGERPRINT_INPUTS, "tests")
 FLUSH_SECONDS = 2.0
+
+
+ANSI_CODES = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 class JobLog:
@@ -53,6 +57,7 @@ class JobLog:
         self.flush()
 
     def write(self, text: str) -> None:
+        text = ANSI_CODES.sub("", text)  # Rasa colours its warnings; the console shows text
         with self._lock:
             self._buffer.append(text if text.endswith("\n") else text + "\n")
 

@@ -65,8 +65,12 @@ class FaqAdmin(StampedView, model=FaqEntry):
         FaqEntry.valid_until,
         FaqEntry.active,
     ]
-    form_overrides: ClassVar = {"alt_questions": LinesField, "related": LinesField}
-    form_choices: ClassVar = {"topic": list(TOPIC_LABELS.items())}
+    form_overrides: ClassVar = {
+        "alt_questions": LinesField,
+        "related": LinesField,
+        "topic": SelectField,
+    }
+    form_args: ClassVar = {"topic": {"choices": list(TOPIC_LABELS.items())}}
     column_labels: ClassVar = {
         FaqEntry.key: "编号",
         FaqEntry.topic: "主题",

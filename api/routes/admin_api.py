@@ -14,12 +14,13 @@ import json
 import secrets
 import time
 from base64 import b64decode
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from itsdangerous import BadSignature, TimestampSigner
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from api import texts
 from api.admin.auth import SESSION_COOKIE, Staff, staff_of_session
@@ -32,7 +33,7 @@ from knowledge import bot_models, repositories
 from knowledge.models import FaqEntry, NoPenaltyItem, UnansweredQuestion
 from knowledge.text import clean_text
 
-UNANSWERED_STATES = ("new", "handled", "ignored")
+Row = TypeVar("Row")
 
 
 def console_staff(request: Request, settings: SettingsDep) -> Staff:
@@ -131,24 +132,38 @@ def list_faqs(
     if active is not None:
         query = query.where(FaqEntry.active == active)
     needle = clean_text(q)
-    rows = [
-        f
-        for f in session.scalars(query)
-        if not needle or needle in f.question or any(needle in a for a in f.alt_questions)
-    ]
+    rows = [f for f in session.scalars(query) if _matches(needle, f.question, f.alt_questions)]
     return FaqList(faqs=[FaqOut.model_validate(f) for f in rows], total=len(rows))
 
 
-def _faq(session: SessionDep, faq_id: int) -> FaqEntry:
-    faq = session.get(FaqEntry, faq_id) if 0 < faq_id < 2**31 else None
-    if faq is None:
-        raise HTTPException(404, texts.NO_SUCH_FAQ)
-    return faq
+def _get(session: Session, model: type[Row], row_id: int, missing: str) -> Row:
+    """The row, or 404 with `missing` (ids outside the column's range included)."""
+    row = session.get(model, row_id) if 0 < row_id < 2**31 else None
+    if row is None:
+        raise HTTPException(404, missing)
+    return row
+
+
+def _matches(needle: str, text: str, others: list[str]) -> bool:
+    return not needle or needle in text or any(needle in o for o in others)
+
+
+def _apply(session: Session, staff: Staff, row: Any, changes: dict[str, Any]) -> None:
+    """Staff's changes to a row: applied, stamped and written to the audit log."""
+    before = row_state(row)
+    for name, value in changes.items():
+        if value is not None:
+            setattr(row, name, value)
+    row.updated_by = _actor(staff)
+    session.flush()
+    record_change(
+        session, actor=_actor(staff), action=UPDATE, row=row, before=before, after=row_state(row)
+    )
 
 
 @router.get("/faqs/{faq_id}", response_model=FaqOut)
 def get_faq(session: SessionDep, _: StaffDep, faq_id: int) -> FaqOut:
-    return FaqOut.model_validate(_faq(session, faq_id))
+    return FaqOut.model_validate(_get(session, FaqEntry, faq_id, texts.NO_SUCH_FAQ))
 
 
 @router.post("/faqs", response_model=FaqOut, status_code=201)
@@ -166,16 +181,8 @@ def create_faq(session: SessionDep, staff: StaffDep, body: FaqIn) -> FaqOut:
 
 @router.patch("/faqs/{faq_id}", response_model=FaqOut)
 def update_faq(session: SessionDep, staff: StaffDep, faq_id: int, body: FaqPatch) -> FaqOut:
-    faq = _faq(session, faq_id)
-    before = row_state(faq)
-    for name, value in body.model_dump(exclude_unset=True).items():
-        if value is not None:
-            setattr(faq, name, value)
-    faq.updated_by = _actor(staff)
-    session.flush()
-    record_change(
-        session, actor=_actor(staff), action=UPDATE, row=faq, before=before, after=row_state(faq)
-    )
+    faq = _get(session, FaqEntry, faq_id, texts.NO_SUCH_FAQ)
+    _apply(session, staff, faq, body.model_dump(exclude_unset=True))
     return FaqOut.model_validate(faq)
 
 
@@ -213,24 +220,13 @@ def list_items(
     if origin:
         query = query.where(NoPenaltyItem.origin == origin)
     needle = clean_text(q)
-    rows = [
-        i
-        for i in session.scalars(query)
-        if not needle or needle in i.behavior or any(needle in a for a in i.aliases)
-    ]
+    rows = [i for i in session.scalars(query) if _matches(needle, i.behavior, i.aliases)]
     return AdminItemList(items=[AdminItemOut.model_validate(i) for i in rows], total=len(rows))
-
-
-def _item(session: SessionDep, item_id: int) -> NoPenaltyItem:
-    item = session.get(NoPenaltyItem, item_id) if 0 < item_id < 2**31 else None
-    if item is None:
-        raise HTTPException(404, texts.NO_SUCH_ITEM)
-    return item
 
 
 @router.get("/items/{item_id}", response_model=AdminItemOut)
 def get_item(session: SessionDep, _: StaffDep, item_id: int) -> AdminItemOut:
-    return AdminItemOut.model_validate(_item(session, item_id))
+    return AdminItemOut.model_validate(_get(session, NoPenaltyItem, item_id, texts.NO_SUCH_ITEM))
 
 
 @router.patch("/items/{item_id}", response_model=AdminItemOut)
@@ -240,16 +236,8 @@ def update_item(
     """The fields staff keep up (aliases, hints, who enforces, active). The legal fields — the
     basis, the clause and its fine structure — are edited in the console, where the whole
     record is in view."""
-    item = _item(session, item_id)
-    before = row_state(item)
-    for name, value in body.model_dump(exclude_unset=True).items():
-        if value is not None:
-            setattr(item, name, value)
-    item.updated_by = _actor(staff)
-    session.flush()
-    record_change(
-        session, actor=_actor(staff), action=UPDATE, row=item, before=before, after=row_state(item)
-    )
+    item = _get(session, NoPenaltyItem, item_id, texts.NO_SUCH_ITEM)
+    _apply(session, staff, item, body.model_dump(exclude_unset=True))
     return AdminItemOut.model_validate(item)
 
 
@@ -297,9 +285,7 @@ def list_unanswered(
 def update_unanswered(
     session: SessionDep, staff: StaffDep, question_id: int, body: UnansweredPatch
 ) -> UnansweredOut:
-    row = session.get(UnansweredQuestion, question_id) if 0 < question_id < 2**31 else None
-    if row is None:
-        raise HTTPException(404, texts.NO_SUCH_QUESTION)
+    row = _get(session, UnansweredQuestion, question_id, texts.NO_SUCH_QUESTION)
     columns = ("status", "note")
     before = row_state(row, columns)
     row.status, row.note = body.status, body.note
@@ -364,9 +350,7 @@ def list_jobs(session: SessionDep, _: StaffDep) -> JobList:
 
 @router.get("/training-jobs/{job_id}", response_model=JobOut)
 def get_job(session: SessionDep, _: StaffDep, job_id: int) -> JobOut:
-    job = session.get(bot_models.TrainingJob, job_id) if 0 < job_id < 2**31 else None
-    if job is None:
-        raise HTTPException(404, texts.NO_SUCH_JOB)
+    job = _get(session, bot_models.TrainingJob, job_id, texts.NO_SUCH_JOB)
     return JobOut(**job_json(job))
 
 
@@ -396,9 +380,7 @@ def list_models(session: SessionDep, _: StaffDep) -> ModelList:
 
 @router.post("/models/{model_id}/publish", response_model=ModelOut)
 def publish_model(session: SessionDep, staff: StaffDep, model_id: int) -> ModelOut:
-    model = session.get(bot_models.BotModel, model_id) if 0 < model_id < 2**31 else None
-    if model is None:
-        raise HTTPException(404, texts.NO_SUCH_MODEL)
+    model = _get(session, bot_models.BotModel, model_id, texts.NO_SUCH_MODEL)
     try:
         bot_models.publish(session, model, by=_actor(staff))
     except bot_models.PublishError as exc:

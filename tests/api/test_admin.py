@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -122,6 +123,9 @@ def test_faq_edit_is_stamped_and_live(console: TestClient, fresh_db_url: str) ->
     login(console)
     form = console.get(f"/admin/faq-entry/edit/{faq_id}")
     assert form.status_code == 200 and "其他问法（每行一个）" in form.text
+    # the topic is picked from the registry's topics, not typed
+    assert re.search(r'<select[^>]*name="topic"', form.text)
+    assert '<option selected value="dog">' in form.text or 'value="dog" selected' in form.text
     identity = "faq-entry"
     data = {
         "key": "dog-leash",

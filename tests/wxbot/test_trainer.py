@@ -191,3 +191,14 @@ def test_train_only_stops_at_passed(settings: Settings, live: str) -> None:
     trainer.work(settings, FakePipeline())
     assert _job(settings, job_id).state == "passed"
     assert _live(settings) == live
+
+
+def test_the_job_log_is_plain_text(settings: Settings) -> None:
+    with session_scope(settings.database_url) as session:
+        job_id = bot_models.enqueue(session, requested_by="staff:alice").id
+    with JobLog(settings.database_url, job_id) as log:
+        log.write("\x1b[93m/site-packages/rasa/io.py:100: UserWarning: 未训练\x1b[0m")
+    with session_scope(settings.database_url) as session:
+        job = session.get(bot_models.TrainingJob, job_id)
+        assert job is not None
+        assert "UserWarning: 未训练" in job.log and "\x1b" not in job.log
