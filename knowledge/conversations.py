@@ -113,10 +113,22 @@ def find_turn(session: Session, *, session_id: str, message_id: str) -> ChatTurn
     )
 
 
+def _masked(value: Any) -> Any:
+    """Every string in a reply masked (a booking summary repeats the phone and credit code)."""
+    if isinstance(value, str):
+        return mask_personal_data(value)
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _masked(v) for k, v in value.items()}
+    return value
+
+
 def finish_turn(session: Session, turn_id: int, messages: list[dict[str, Any]], model: str) -> None:
+    """Store the answer, masked: the history and a retry show 138****5678, never the number."""
     turn = session.get(ChatTurn, turn_id)
     if turn is not None:
-        turn.status, turn.messages, turn.model = DONE, messages, model
+        turn.status, turn.messages, turn.model = DONE, _masked(messages), model
         session.commit()
 
 

@@ -98,13 +98,18 @@ def test_a_reload_gets_the_conversation_masked(
         }
     ]
     _say(client, a, "我的电话是13812345678", "m-1")
-    fake_rasa.reply = [{"recipient_id": "web-a", "text": "好的"}]
+    fake_rasa.reply = [
+        {"recipient_id": "web-a", "text": "请核对：手机 13812345678，信用代码 91330502MA2B3C4D5E"}
+    ]
     _say(client, a, "是", "m-2")
     _say(client, b, "别人的对话", "m-3")
     history = client.get(f"/api/sessions/{a}/history").json()
     assert [t["message_id"] for t in history["turns"]] == ["m-1", "m-2"]
     assert history["turns"][0]["text"] == "我的电话是138****5678"
     assert history["turns"][0]["messages"][0]["buttons"] == [{"title": "是", "payload": "/affirm"}]
+    summary = history["turns"][1]["messages"][0]["text"]  # stored masked, like the question
+    assert "138****5678" in summary and "13812345678" not in summary
+    assert "91330502MA2B3C4D5E" not in summary
     assert [t["text"] for t in client.get(f"/api/sessions/{b}/history").json()["turns"]] == [
         "别人的对话"
     ]
