@@ -10,9 +10,9 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -45,6 +45,7 @@ class Stack:
     models_dir: Path
     processes: dict[str, subprocess.Popen[bytes]]
     logs: Path
+    launchers: dict[str, Callable[[], subprocess.Popen[bytes]]] = field(default_factory=dict)
 
     def log_tail(self, name: str, lines: int = 40) -> str:
         text = (self.logs / f"{name}.log").read_text(errors="replace")
@@ -69,6 +70,11 @@ class Stack:
 
     def stop(self, name: str) -> None:
         _stop_group(self.processes[name])
+
+    def start(self, name: str) -> None:
+        """Start a stopped process again, as it was started, and wait until all is healthy."""
+        self.processes[name] = self.launchers[name]()
+        _wait_healthy(self)
 
 
 def model_ready() -> bool:
@@ -159,11 +165,14 @@ def running_stack(
     }
     processes: dict[str, subprocess.Popen[bytes]] = {}
     handles = []
-    try:
-        for name, (cmd, cwd) in commands.items():
-            handle = (workdir / f"{name}.log").open("wb")
+
+    def launcher(name: str) -> Callable[[], subprocess.Popen[bytes]]:
+        cmd, cwd = commands[name]
+
+        def launch() -> subprocess.Popen[bytes]:
+            handle = (workdir / f"{name}.log").open("ab")
             handles.append(handle)
-            processes[name] = subprocess.Popen(
+            return subprocess.Popen(
                 cmd,
                 cwd=cwd,
                 env=env,
@@ -172,6 +181,13 @@ def running_stack(
                 # own process group, so stopping it also stops the workers it forks
                 start_new_session=True,
             )
+
+        return launch
+
+    launchers = {name: launcher(name) for name in commands}
+    try:
+        for name, launch in launchers.items():
+            processes[name] = launch()
         stack = Stack(
             api_url=f"http://127.0.0.1:{api_port}",
             rasa_url=settings.rasa_url,
@@ -182,6 +198,7 @@ def running_stack(
             models_dir=settings.models_dir,
             processes=processes,
             logs=workdir,
+            launchers=launchers,
         )
         _wait_healthy(stack)
         yield stack

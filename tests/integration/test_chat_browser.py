@@ -143,3 +143,29 @@ def test_the_widget_opens_the_chat_on_a_plain_page(stack: Stack, browser: Browse
     assert launcher.get_attribute("aria-expanded") == "false"
     assert not page.locator("iframe[title='吴兴综合执法智能助手']").is_visible()
     page.close()
+
+
+def test_a_message_sent_while_the_api_is_down_is_sent_again_once(
+    stack: Stack, browser: Browser
+) -> None:
+    page = _open(browser, stack)
+    session_id = page.evaluate("localStorage.getItem('wxbot_session')")
+    stack.stop("api")
+    try:
+        _send(page, "信用修复要准备什么材料")
+        page.get_by_role("button", name="重发").wait_for(timeout=WAIT)
+        assert "网络不太好" in page.locator("#log").inner_text()
+    finally:
+        stack.start("api")
+    page.get_by_role("button", name="重发").click()
+    page.locator(".feedback").last.wait_for(timeout=WAIT)
+    assert page.get_by_role("button", name="重发").count() == 0
+    assert page.locator(".row.user .bubble", has_text="信用修复要准备什么材料").count() == 1
+    with session_scope(stack.database_url) as session:
+        turns = session.scalars(
+            select(ChatTurn).where(
+                ChatTurn.session_id == session_id, ChatTurn.text == "信用修复要准备什么材料"
+            )
+        ).all()
+    assert len(turns) == 1 and turns[0].status == "done"
+    page.close()
