@@ -20,6 +20,7 @@ from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, in
 
 from core.db import get_engine
 from core.security import mask_personal_data
+from knowledge.topics import registry
 
 _meta = MetaData()
 EVENTS = Table(
@@ -78,6 +79,7 @@ class MessageFilter:
     since: dt.date | None = None
     until: dt.date | None = None
     intent: str | None = None
+    topic: str | None = None  # a topic key of the registry: messages of its intents
     below_confidence: float | None = None  # only messages the NLU was less sure of
     fallback_only: bool = False
     thumbs_down_only: bool = False
@@ -86,6 +88,10 @@ class MessageFilter:
     def accepts(self, m: LoggedMessage) -> bool:
         if self.intent and m.intent != self.intent:
             return False
+        if self.topic:
+            spec = registry().by_intent(m.intent)
+            if spec is None or spec.key != self.topic:
+                return False
         if self.below_confidence is not None and (m.confidence or 0.0) >= self.below_confidence:
             return False
         if self.thumbs_down_only and m.rating != "down":

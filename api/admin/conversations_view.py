@@ -16,6 +16,7 @@ from api.admin.conversation_log import MessageFilter, conversation, recent_messa
 from core.config import PROJECT_ROOT
 from core.db import session_scope
 from knowledge import conversations, repositories
+from knowledge.topics import registry
 
 # A message the NLU was less sure of than this is "low confidence" in the filter.
 LOW_CONFIDENCE = 0.6
@@ -45,6 +46,7 @@ class ConversationsView(BaseView):
             since=query_date(q.get("since")),
             until=query_date(q.get("until")),
             intent=q.get("intent") or None,
+            topic=q.get("topic") or None,
             below_confidence=LOW_CONFIDENCE if q.get("low") else None,
             fallback_only=bool(q.get("fallback")),
             thumbs_down_only=bool(q.get("down")),
@@ -69,6 +71,7 @@ class ConversationsView(BaseView):
             "query": q,
             "one_conversation": bool(sender),
             "low_confidence": LOW_CONFIDENCE,
+            "topics": registry().console_labels,
         }
         return await self.templates.TemplateResponse(request, "admin_conversations.html", context)
 

@@ -130,6 +130,8 @@ def test_the_review_page_needs_login_and_shows_masked_messages(console: TestClie
     assert "ask_pet_registration" in page.text and "0.97" in page.text
     only_fallback = console.get("/admin/conversations", params={"fallback": "1"})
     assert "明天会下雨吗" in only_fallback.text and "狗证怎么办" not in only_fallback.text
+    dogs = console.get("/admin/conversations", params={"topic": "dog"}).text
+    assert "狗证怎么办" in dogs and "明天会下雨吗" not in dogs and "要多久" not in dogs
     whole = console.get("/admin/conversations", params={"sender": "web-a"})
     assert "要多久" in whole.text and "明天会下雨吗" not in whole.text
 
