@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from core.db import Base, utcnow
 from core.security import mask_personal_data
+from knowledge import bot_models
 
 PENDING, DONE = "pending", "done"
 RATINGS = {"up": "👍", "down": "👎"}
@@ -97,14 +98,25 @@ def claim_turn(
         session.rollback()
     existing = find_turn(session, session_id=session_id, message_id=message_id)
     assert existing is not None
-    created = existing.created_at
-    if created.tzinfo is None:
-        created = created.replace(tzinfo=dt.UTC)
-    if existing.status == PENDING and (now - created).total_seconds() > STALE_SECONDS:
+    if existing.status == PENDING and is_stale(existing, now):
         existing.created_at = now
         session.commit()
         return existing, True
     return existing, False
+
+
+def is_stale(turn: ChatTurn, now: dt.datetime) -> bool:
+    """Whether a turn is older than STALE_SECONDS (a pending one: its worker is taken to have
+    died mid-turn)."""
+    created = turn.created_at
+    if created.tzinfo is None:  # SQLite hands back naive UTC
+        created = created.replace(tzinfo=dt.UTC)
+    return (now - created).total_seconds() > STALE_SECONDS
+
+
+def answer_of(turn: ChatTurn) -> list[dict[str, Any]] | None:
+    """The stored answer of an answered turn; None while it is being answered."""
+    return list(turn.messages) if turn.status == DONE else None
 
 
 def find_turn(session: Session, *, session_id: str, message_id: str) -> ChatTurn | None:
@@ -124,10 +136,16 @@ def _masked(value: Any) -> Any:
     return value
 
 
-def finish_turn(session: Session, turn_id: int, messages: list[dict[str, Any]], model: str) -> None:
-    """Store the answer, masked: the history and a retry show 138****5678, never the number."""
+def finish_turn(
+    session: Session, turn_id: int, messages: list[dict[str, Any]], model: str | None = None
+) -> None:
+    """Store the answer, masked (the history and a retry show 138****5678, never the number),
+    with the model that gave it: the live one unless `model` says otherwise."""
     turn = session.get(ChatTurn, turn_id)
     if turn is not None:
+        if model is None:
+            live = bot_models.live_model(session)
+            model = live.filename if live else ""
         turn.status, turn.messages, turn.model = DONE, _masked(messages), model
         session.commit()
 

@@ -22,7 +22,6 @@ The user is known to Rasa (and to our logs) by an HMAC of the OpenID only.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import hashlib
 import hmac
 import logging
@@ -34,7 +33,6 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import PlainTextResponse, Response
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from wechatpy import parse_message
 from wechatpy.crypto import WeChatCrypto
@@ -50,8 +48,8 @@ from api.rasa_client import RasaClient, RasaUnavailable, to_contract_messages
 from core.config import ConfigurationError, Settings
 from core.db import session_scope, utcnow
 from core.security import mask_personal_data
-from knowledge import bot_models, conversations, repositories
-from knowledge.text import clean_text
+from knowledge import conversations, repositories
+from knowledge.text import clean_text, get_lexicon
 from knowledge.texts import ITEM_FIELD_QUOTE
 
 log = logging.getLogger("api.wechat")
@@ -67,7 +65,6 @@ CHANNEL = "wechat"
 GREET = "/greet"
 STATE = "wechat"  # the type of the turn's own entry among its messages
 LATE_PENDING, LATE_READY, LATE_FAILED, LATE_DELIVERED = "pending", "ready", "failed", "delivered"
-MORE_WORDS = frozenset({"更多", "更多内容", "查看更多", "剩余内容", "继续看", "more"})
 _NUMBER_RE = re.compile(r"第?(\d{1,2})(?:个|项|条)?[.。、,，)）]?")
 _STRIP_RE = re.compile(r"[\s“”\"'‘’。.!！?？]+")
 _OPENID_RE = re.compile(r"(openid=)[^&\s\"]+", re.IGNORECASE)
@@ -200,7 +197,7 @@ def chosen_option(text: str, options: list[dict[str, str]]) -> str | None:
 
 
 def asks_for_more(text: str) -> bool:
-    return _STRIP_RE.sub("", text).lower() in MORE_WORDS
+    return _STRIP_RE.sub("", text).lower() in get_lexicon().cues["more"]
 
 
 # --- what a turn stores -------------------------------------------------------------------
@@ -256,11 +253,6 @@ class Context:
     waiting: bool = False  # an answer is still on its way
 
 
-def _model_name(session: Session) -> str:
-    live = bot_models.live_model(session)
-    return live.filename if live else ""
-
-
 def _claim(settings: Settings, sender: str, message_id: str, text: str) -> Claimed:
     with session_scope(settings.database_url) as session:
         turn, fresh = conversations.claim_turn(
@@ -270,9 +262,8 @@ def _claim(settings: Settings, sender: str, message_id: str, text: str) -> Claim
 
 
 def _stored_reply_of(turn: conversations.ChatTurn) -> str | None:
-    if turn.status != conversations.DONE:
-        return None
-    state = _state_of(turn.messages)
+    answer = conversations.answer_of(turn)
+    state = _state_of(answer) if answer is not None else None
     return str(state["reply"]) if state else None
 
 
@@ -299,10 +290,7 @@ def _context(settings: Settings, sender: str) -> Context:
             elif late == LATE_FAILED:
                 context.late.append(Late(turn.id, None))
             elif late == LATE_PENDING:
-                created = turn.created_at
-                if created.tzinfo is None:
-                    created = created.replace(tzinfo=dt.UTC)
-                if (now - created).total_seconds() > conversations.STALE_SECONDS:
+                if conversations.is_stale(turn, now):
                     context.late.append(Late(turn.id, None))  # its worker died mid-turn
                 else:
                     context.waiting = True
@@ -314,7 +302,7 @@ def _finish(
 ) -> None:
     """Store the turn's answer and mark the late answers it delivered."""
     with session_scope(settings.database_url) as session:
-        conversations.finish_turn(session, turn_id, messages, _model_name(session))
+        conversations.finish_turn(session, turn_id, messages)
         for late_id in delivered:
             turn = session.get(conversations.ChatTurn, late_id)
             if turn is None:
@@ -334,7 +322,7 @@ def _store_late(settings: Settings, turn_id: int, messages: list[dict[str, Any]]
         late = LATE_READY if messages else LATE_FAILED
         stored = [*messages, _state(texts.WECHAT_WAIT, late=late)]
     with session_scope(settings.database_url) as session:
-        conversations.finish_turn(session, turn_id, stored, _model_name(session))
+        conversations.finish_turn(session, turn_id, stored)
 
 
 def _release(settings: Settings, turn_id: int) -> None:

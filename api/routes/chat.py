@@ -39,7 +39,7 @@ from api.texts import (
 from core.config import Settings
 from core.db import session_scope
 from core.security import mask_personal_data
-from knowledge import bot_models, conversations, repositories
+from knowledge import conversations, repositories
 from knowledge.text import clean_text
 
 log = logging.getLogger("api.chat")
@@ -76,14 +76,12 @@ def _claim(settings: Settings, session_id: str, message_id: str, text: str) -> C
         turn, fresh = conversations.claim_turn(
             session, session_id=session_id, message_id=message_id, text=text
         )
-        done = turn.status == conversations.DONE
-        return Claimed(turn.id, fresh, list(turn.messages) if done else None)
+        return Claimed(turn.id, fresh, conversations.answer_of(turn))
 
 
 def _finish(settings: Settings, turn_id: int, messages: list[dict[str, Any]]) -> None:
     with session_scope(settings.database_url) as session:
-        live = bot_models.live_model(session)
-        conversations.finish_turn(session, turn_id, messages, live.filename if live else "")
+        conversations.finish_turn(session, turn_id, messages)
 
 
 def _release(settings: Settings, turn_id: int) -> None:
@@ -96,9 +94,7 @@ def _stored_answer(
 ) -> list[dict[str, Any]] | None:
     with session_scope(settings.database_url) as session:
         turn = conversations.find_turn(session, session_id=session_id, message_id=message_id)
-        return (
-            list(turn.messages) if turn is not None and turn.status == conversations.DONE else None
-        )
+        return conversations.answer_of(turn) if turn is not None else None
 
 
 async def _first_answer(
