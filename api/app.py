@@ -18,7 +18,7 @@ from api.admin import mount_admin
 from api.admin.models_view import resume_training
 from api.channels import wechat
 from api.errors import install_error_handlers
-from api.framing import FramePolicy
+from api.headers import SecurityHeaders
 from api.limits import make_limiter
 from api.rasa_client import RasaClient
 from api.routes import admin_api, bookings, chat, health, items, models, pages
@@ -71,8 +71,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.add_middleware(FramePolicy, widget_hosts=settings.widget_hosts)
     mount_admin(app, settings)
+    app.add_middleware(SecurityHeaders, widget_hosts=settings.widget_hosts)
     return app
 
 

@@ -3,15 +3,31 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from typing import Any
 
 import httpx
 from pydantic import TypeAdapter, ValidationError
 
-from knowledge.cards import ItemCard
+from api.links import links_in
+from api.schemas import Card
 
 log = logging.getLogger(__name__)
-_CARD = TypeAdapter(ItemCard)
+_CARD: TypeAdapter[Card] = TypeAdapter(Card)
+
+
+# Rasa reads a message that starts with "/" as an intent (with entities) and skips the NLU.
+INTENT_PREFIX = "/"
+GREETING = "/greet"  # what a channel sends when a conversation opens
+
+
+def as_typed(text: str, offered: Collection[str] = ()) -> str:
+    """`text` as Rasa should read it: a button's payload the bot offered (or the opening
+    greeting) passes as it is; anything else typed with a leading "/" loses it, so typed text
+    cannot force an intent or entities past the NLU."""
+    if not text.startswith(INTENT_PREFIX) or text == GREETING or text in offered:
+        return text
+    return text.lstrip(INTENT_PREFIX).strip()
 
 
 class RasaUnavailable(Exception):
@@ -56,27 +72,44 @@ class RasaClient:
             raise RasaUnavailable from exc
 
 
-def to_contract_messages(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rasa REST messages -> the stable shapes of POST /api/chat."""
+def _buttons(raw: Any) -> list[dict[str, str]]:
+    return [
+        {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
+        for b in raw or []
+        if isinstance(b, dict) and b.get("title")
+    ]
+
+
+def to_contract_messages(
+    raw: list[dict[str, Any]], link_hosts: tuple[str, ...] = ()
+) -> list[dict[str, Any]]:
+    """Rasa REST messages -> the stable shapes of POST /api/chat. A card's buttons (in its
+    custom payload) follow it as a buttons message without text; `links` lists the addresses
+    of a text on `link_hosts`."""
     messages: list[dict[str, Any]] = []
     for message in raw:
         custom = message.get("custom")
         text = message.get("text")
         if isinstance(custom, dict) and isinstance(custom.get("card"), dict):
             try:
-                card = _CARD.validate_python(custom["card"])
-                messages.append({"type": "card", "card": card})
+                messages.append({"type": "card", "card": _CARD.validate_python(custom["card"])})
             except ValidationError:
                 log.warning("card of an unknown shape shown as text")
                 if custom.get("text"):
                     messages.append({"type": "text", "text": str(custom["text"])})
+                continue
+            if buttons := _buttons(custom.get("buttons")):
+                messages.append({"type": "buttons", "text": "", "buttons": buttons, "links": []})
         elif message.get("buttons"):
-            buttons = [
-                {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
-                for b in message["buttons"]
-                if b.get("title")
-            ]
-            messages.append({"type": "buttons", "text": text or "", "buttons": buttons})
+            text = text or ""
+            messages.append(
+                {
+                    "type": "buttons",
+                    "text": text,
+                    "buttons": _buttons(message["buttons"]),
+                    "links": links_in(text, link_hosts),
+                }
+            )
         elif text:
-            messages.append({"type": "text", "text": text})
+            messages.append({"type": "text", "text": text, "links": links_in(text, link_hosts)})
     return messages

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
-from knowledge.cards import ItemCard
+from knowledge.cards import CardField, ItemCard
 
 ID_PATTERN = r"^[A-Za-z0-9_\-:.]+$"
 
@@ -35,17 +36,33 @@ class HotQuestionsResponse(BaseModel):
 class TextMessage(BaseModel):
     type: Literal["text"] = "text"
     text: str
+    # The addresses in `text` the page may show as links (hosts of settings.link_hosts).
+    links: list[str] = []
 
 
 class ButtonsMessage(BaseModel):
     type: Literal["buttons"] = "buttons"
-    text: str
+    text: str  # may be empty: the buttons of the card before it
     buttons: list[Button]
+    links: list[str] = []
+
+
+class BookingCard(TypedDict):
+    """A checkup booking to check before it is submitted, or its confirmation (the domain
+    responses utter_booking_summary and utter_checkup_submitted)."""
+
+    kind: Literal["booking_summary", "booking_submitted"]
+    title: str
+    fields: list[CardField]
+    note: str
+
+
+Card = Annotated[ItemCard | BookingCard, Field(discriminator="kind")]
 
 
 class CardMessage(BaseModel):
     type: Literal["card"] = "card"
-    card: ItemCard
+    card: Card
 
 
 Message = TextMessage | ButtonsMessage | CardMessage

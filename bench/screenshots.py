@@ -55,6 +55,17 @@ CONVERSATIONS = [
     ["执法局有没有志愿者活动"],
     ["执法局有志愿者活动吗"],
 ]
+# A checkup booked in the chat, up to the summary card (a made-up company, a test credit code).
+BOOKING = [
+    "我要预约企业体检",
+    "湖州织里测试童装有限公司",
+    "91110000600037341L",
+    "王建国",
+    "13812345678",
+    "织里",
+    "童装加工",
+    "没有",
+]
 # The one edit made in the console, for the audit log: one more way of asking an FAQ entry.
 EDITED_FAQ, NEW_PHRASING = "dog-registration-how", "狗证在哪里办理"
 
@@ -95,6 +106,18 @@ def chat_tour(page: Page, api: str, out: Path) -> None:
     page.locator(".row.bot .bubble", has_text="罚").last.wait_for()
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(out / "chat-follow-up.png"))
+    for answer in BOOKING:
+        answered = page.locator(".row.bot:not(.typing)")
+        count = answered.count()
+        page.fill("#input", answer)
+        page.keyboard.press("Enter")
+        answered.nth(count).wait_for()
+    page.locator(".row.bot", has_text="哪天").last.locator("button.quick").first.click()
+    page.get_by_role("button", name="上午").last.wait_for()
+    page.get_by_role("button", name="上午").last.click()
+    page.locator(".card.booking_summary").last.wait_for()
+    page.locator(".card.booking_summary").last.scroll_into_view_if_needed()
+    page.screenshot(path=str(out / "chat-booking.png"))
     print(out / "chat-*.png")
 
 

@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     # Sites that may embed the chat (/widget.js opens /chat in an iframe): origins such as
     # "https://www.wuxing.gov.cn", comma-separated. Nothing else may be framed by anyone.
     widget_hosts: str = ""
+    # Hosts whose links the chat shows as links (a host or a domain suffix, comma-separated;
+    # "gov.cn" admits www.huzhou.gov.cn). Any other address in an answer stays plain text.
+    link_hosts: str = "gov.cn"
     # The WeChat Official Account (公众号) message server at /wechat: off unless the token is
     # set; `wechat_aes_key` (the EncodingAESKey) and the app id turn on safe (encrypted) mode.
     wechat_token: str | None = None

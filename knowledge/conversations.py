@@ -169,6 +169,16 @@ def history(session: Session, session_id: str, limit: int = 200) -> list[ChatTur
     return list(reversed(list(rows)))
 
 
+def offered_payloads(session: Session, session_id: str) -> set[str]:
+    """The payloads of every button the bot showed in this conversation."""
+    return {
+        str(button.get("payload", ""))
+        for turn in history(session, session_id)
+        for message in turn.messages or []
+        for button in message.get("buttons", []) or []
+    }
+
+
 def rate(
     session: Session, *, session_id: str, message_id: str, rating: str, comment: str = ""
 ) -> Feedback | None:

@@ -61,8 +61,25 @@ def render(message: dict[str, Any], slots: dict[str, Any] | None = None) -> dict
     variation = domain()["responses"][name][0]
     kwargs = {k: v for k, v in message.items() if k not in _MESSAGE_KEYS}
     values = {**(slots or {}), **kwargs}
+    custom = _fill_all(variation.get("custom"), values)
     return {
         **message,
         "text": _fill(variation.get("text", ""), values),
-        "buttons": [*(variation.get("buttons") or []), *(message.get("buttons") or [])],
+        "buttons": [
+            *(variation.get("buttons") or []),
+            *((custom or {}).get("buttons") or []),
+            *(message.get("buttons") or []),
+        ],
+        **({"custom": custom} if custom else {}),
     }
+
+
+def _fill_all(value: Any, values: dict[str, Any]) -> Any:
+    """Every string of a `custom` payload filled, as Rasa's interpolator does."""
+    if isinstance(value, str):
+        return _fill(value, values)
+    if isinstance(value, list):
+        return [_fill_all(v, values) for v in value]
+    if isinstance(value, dict):
+        return {k: _fill_all(v, values) for k, v in value.items()}
+    return value

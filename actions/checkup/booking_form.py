@@ -232,7 +232,7 @@ class ActionAskBookingConfirmed(Action):
         dispatcher.utter_message(
             response="utter_booking_summary",
             when=_when(tracker),
-            note="\n" + note if note else "",
+            note=note,
         )
         return []
 

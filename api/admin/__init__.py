@@ -35,7 +35,6 @@ from api.admin.knowledge_views import (
     UnansweredAdmin,
 )
 from api.admin.models_view import ModelsView
-from api.admin.security import outer_middlewares
 from api.admin.unanswered_view import UnansweredGroupsView
 from core.config import Settings
 from core.db import get_engine
@@ -57,7 +56,6 @@ def mount_admin(app: FastAPI, settings: Settings) -> Admin:
         app,
         get_engine(database_url),
         title="吴兴综合执法智能助手 · 工作台",
-        middlewares=outer_middlewares(),
         authentication_backend=StaffAuth(settings),
         templates_dir=str(TEMPLATES_DIR),
         i18n_config=I18nConfig(

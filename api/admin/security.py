@@ -1,5 +1,5 @@
-"""The console's protections below the views: CSRF tokens, framing and caching headers, and
-the throttling of failed logins.
+"""The console's protections below the views: CSRF tokens and the throttling of failed logins
+(its framing, caching and content-policy headers are the app's, api/headers.py).
 
 CSRF: a synchronizer token kept in the signed session. Every POST, PUT, PATCH and DELETE to
 /admin must send it back, as the `csrftoken` form field or the `x-csrftoken` header
@@ -32,38 +32,6 @@ _SESSION_KEY = "csrf"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # A form body larger than this is refused before it is parsed (the list upload is 5 MB).
 MAX_FORM_BYTES = 8 * 1024 * 1024
-
-# Sent with every console response: never framed (clickjacking), never cached.
-SECURITY_HEADERS = (
-    (b"x-frame-options", b"DENY"),
-    (b"content-security-policy", b"frame-ancestors 'none'"),
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"same-origin"),
-)
-NO_STORE = (b"cache-control", b"no-store")
-
-
-class SecurityHeaders:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        static = "/statics/" in scope["path"]
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers.extend(SECURITY_HEADERS)
-                if not static:
-                    headers.append(NO_STORE)
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
-
 
 class CSRFProtection:
     """Runs inside the session middleware (it keeps its token in the session)."""
@@ -154,11 +122,6 @@ async def _refuse(send: Send, status: int, page: str) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
-
-
-def outer_middlewares() -> list[Middleware]:
-    """Around the session middleware (sqladmin puts the ones given to Admin outside)."""
-    return [Middleware(SecurityHeaders)]
 
 
 def inner_middlewares() -> list[Middleware]:

@@ -44,7 +44,7 @@ from wechatpy.utils import check_signature
 
 from api import texts
 from api.deps import RasaDep
-from api.rasa_client import RasaClient, RasaUnavailable, to_contract_messages
+from api.rasa_client import GREETING, RasaClient, RasaUnavailable, as_typed, to_contract_messages
 from core.config import ConfigurationError, Settings
 from core.db import session_scope, utcnow
 from core.security import mask_personal_data
@@ -62,7 +62,6 @@ MAX_REPLY_CHARS = 600
 RETRY_POLL_SECONDS = 0.2
 MAX_BODY_BYTES = 64 * 1024
 CHANNEL = "wechat"
-GREET = "/greet"
 STATE = "wechat"  # the type of the turn's own entry among its messages
 LATE_PENDING, LATE_READY, LATE_FAILED, LATE_DELIVERED = "pending", "ready", "failed", "delivered"
 _NUMBER_RE = re.compile(r"第?(\d{1,2})(?:个|项|条)?[.。、,，)）]?")
@@ -418,7 +417,7 @@ class WeChatChannel:
             messages = to_contract_messages(await job.rasa.send(job.sender, text, metadata))
         except RasaUnavailable:
             messages = []
-        if job.text == GREET:
+        if job.text == GREETING:
             messages = await self._with_hot_questions(messages)
         if job.state == _LATE:
             await job.placeholder_stored.wait()
@@ -488,7 +487,7 @@ class WeChatChannel:
         sender = sender_id(self.secret, str(message.source or ""))
         if isinstance(message, (SubscribeEvent, SubscribeScanEvent)):
             log.info("wechat %s: subscribed", sender[:11])
-            return await self.answer(rasa, sender, f"event-{message.time}", GREET)
+            return await self.answer(rasa, sender, f"event-{message.time}", GREETING)
         if isinstance(message, BaseEvent):  # unsubscribe, menus, location reports…
             return None
         if isinstance(message, TextMessage):
@@ -501,7 +500,8 @@ class WeChatChannel:
             return texts.WECHAT_UNSUPPORTED
         if len(raw.strip()) > self.settings.chat_max_chars:
             return texts.TOO_LONG.format(limit=self.settings.chat_max_chars)
-        text = clean_text(raw)
+        # A numbered option sends its payload; typed text never forces an intent.
+        text = as_typed(clean_text(raw))
         if not text:
             return texts.EMPTY_TEXT
         message_id = str(message.id) if message.id else f"event-{message.time}"

@@ -17,7 +17,8 @@ from starlette.concurrency import run_in_threadpool
 
 from api import chat_sessions
 from api.deps import RasaDep, SessionDep
-from api.rasa_client import RasaUnavailable, to_contract_messages
+from api.links import parse_hosts
+from api.rasa_client import INTENT_PREFIX, RasaUnavailable, as_typed, to_contract_messages
 from api.schemas import (
     Button,
     ChatRequest,
@@ -89,6 +90,11 @@ def _release(settings: Settings, turn_id: int) -> None:
         conversations.release_turn(session, turn_id)
 
 
+def _offered(settings: Settings, session_id: str) -> set[str]:
+    with session_scope(settings.database_url) as session:
+        return conversations.offered_payloads(session, session_id)
+
+
 def _stored_answer(
     settings: Settings, session_id: str, message_id: str
 ) -> list[dict[str, Any]] | None:
@@ -114,6 +120,7 @@ async def _first_answer(
 def build_router(limiter: Limiter, settings: Settings) -> APIRouter:
     router = APIRouter(tags=["chat"])
     secret = settings.resolved_secret_key()
+    link_hosts = parse_hosts(settings.link_hosts)
 
     @router.post("/api/chat", response_model=ChatResponse)
     @limiter.limit(settings.chat_rate_limit)
@@ -126,6 +133,9 @@ def build_router(limiter: Limiter, settings: Settings) -> APIRouter:
         if len(raw_text) > settings.chat_max_chars:
             return _error(422, body.session_id, TOO_LONG.format(limit=settings.chat_max_chars))
         text = clean_text(raw_text)
+        if text.startswith(INTENT_PREFIX):  # a button, or typed text posing as one
+            offered = await run_in_threadpool(_offered, settings, body.session_id)
+            text = as_typed(text, offered)
         if not text:
             return _error(422, body.session_id, EMPTY_TEXT)
         message_id = body.message_id or uuid.uuid4().hex
@@ -138,7 +148,7 @@ def build_router(limiter: Limiter, settings: Settings) -> APIRouter:
             raw = await rasa.send(body.session_id, text, metadata=metadata)
         except RasaUnavailable:
             raw = []
-        messages = to_contract_messages(raw)
+        messages = to_contract_messages(raw, link_hosts)
         if not messages:
             # Rasa is down, or answered with nothing (usually: the action server is down).
             await run_in_threadpool(_release, settings, turn.turn_id)

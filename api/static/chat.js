@@ -31,7 +31,8 @@
     submit: "提交",
     more: "展开",
     less: "收起",
-    earlier: "以上是之前的对话"
+    earlier: "以上是之前的对话",
+    source: "来源："
   };
 
   function el(tag, cls, text) {
@@ -71,9 +72,31 @@
     return row;
   }
 
-  function textBubble(text) {
+  // `text` as text nodes, with the addresses the server allowed (msg.links) as links.
+  function linkedText(node, text, links) {
+    var rest = String(text);
+    while (links && links.length) {
+      var at = -1, url = null;
+      links.forEach(function (u) {
+        var i = rest.indexOf(u);
+        if (i >= 0 && (at < 0 || i < at)) { at = i; url = u; }
+      });
+      if (url === null || !/^https?:\/\//i.test(url)) break;
+      node.appendChild(document.createTextNode(rest.slice(0, at)));
+      var a = el("a", null, url);
+      a.href = url;
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+      node.appendChild(a);
+      rest = rest.slice(at + url.length);
+    }
+    node.appendChild(document.createTextNode(rest));
+    return node;
+  }
+
+  function textBubble(text, links) {
     var bubble = el("div", "bubble");
-    var body = el("div", "text", text);
+    var body = linkedText(el("div", "text"), text || "", links);
     bubble.appendChild(body);
     if (text && text.length > FOLD_AT) {
       body.classList.add("folded");
@@ -89,21 +112,24 @@
   }
 
   function renderCard(card) {
-    var box = el("div", "card");
+    var box = el("div", "card " + (card.kind || ""));
     box.appendChild(el("h3", null, card.title || "详情"));
     var dl = el("dl");
     (card.fields || []).forEach(function (f) {
+      if (!f.value) return;
       dl.appendChild(el("dt", null, f.label));
       dl.appendChild(el("dd", null, f.value));
     });
     box.appendChild(dl);
     if (card.note) box.appendChild(el("div", "note", card.note));
+    if (card.source) box.appendChild(el("div", "source", T.source + card.source));
     return box;
   }
 
   function renderMessage(msg) {
     if (msg.type === "card" && msg.card) { addRow("bot", renderCard(msg.card)); return; }
-    var bubble = textBubble(msg.text || "");
+    // A buttons message without text holds the buttons of the card before it.
+    var bubble = msg.text ? textBubble(msg.text, msg.links) : el("div", "bubble actions");
     if (msg.type === "buttons" && msg.buttons && msg.buttons.length) {
       var group = el("div", "buttons");
       msg.buttons.forEach(function (b) {

@@ -60,7 +60,14 @@ def messages_of(
 
 
 def texts_of(dispatcher: CollectingDispatcher, slots: dict[str, Any] | None = None) -> str:
-    return "\n".join(m.get("text") or "" for m in messages_of(dispatcher, slots))
+    """What the user reads: the texts, and the cards' titles, fields and notes."""
+    parts: list[str] = []
+    for m in messages_of(dispatcher, slots):
+        parts.append(m.get("text") or "")
+        card = (m.get("custom") or {}).get("card") or {}
+        parts += [card.get("title", ""), card.get("note", "")]
+        parts += [f"{f['label']}：{f['value']}" for f in card.get("fields", [])]
+    return "\n".join(parts)
 
 
 def buttons_of(dispatcher: CollectingDispatcher) -> list[dict[str, str]]:
@@ -68,7 +75,7 @@ def buttons_of(dispatcher: CollectingDispatcher) -> list[dict[str, str]]:
 
 
 def cards_of(dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
-    return [m["custom"]["card"] for m in dispatcher.messages if m.get("custom")]
+    return [m["custom"]["card"] for m in messages_of(dispatcher) if m.get("custom")]
 
 
 def topic_action(topic: str) -> Action:

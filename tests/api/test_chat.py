@@ -41,14 +41,15 @@ def test_chat_relays_rasa_messages_in_the_contract_shape(
     assert body == {
         "session_id": sid,
         "messages": [
-            {"type": "text", "text": "您好"},
+            {"type": "text", "text": "您好", "links": []},
             {
                 "type": "buttons",
                 "text": "猜你想问：",
                 "buttons": [{"title": "狗证", "payload": "狗证怎么办"}],
+                "links": [],
             },
             {"type": "card", "card": CARD},
-            {"type": "text", "text": "事项的文字"},
+            {"type": "text", "text": "事项的文字", "links": []},
         ],
     }
     assert fake_rasa.sent == [(sid, "你好")]
@@ -139,3 +140,71 @@ def test_an_id_the_server_did_not_issue_is_refused(client: TestClient, fake_rasa
     assert client.post("/api/chat", json={"session_id": sid, "text": "你好"}).status_code == 200
     other = new_session(client)
     assert other != sid and len({sid, other}) == 2
+
+
+BOOKING_SUMMARY = {
+    "kind": "booking_summary",
+    "title": "请核对预约信息",
+    "fields": [
+        {"label": "企业名称", "value": "湖州织里测试童装有限公司"},
+        {"label": "手机号", "value": "13812345678"},
+    ],
+    "note": "",
+}
+
+
+def test_a_booking_summary_is_a_card_followed_by_its_buttons(
+    sid: str, client: TestClient, fake_rasa: FakeRasa
+) -> None:
+    buttons = [{"title": "确认提交", "payload": "/affirm"}, {"title": "不约了", "payload": "/stop"}]
+    fake_rasa.reply = [
+        {"recipient_id": sid, "custom": {"card": BOOKING_SUMMARY, "buttons": buttons}}
+    ]
+    messages = client.post("/api/chat", json={"session_id": sid, "text": "上午"}).json()["messages"]
+    assert messages == [
+        {"type": "card", "card": BOOKING_SUMMARY},
+        {"type": "buttons", "text": "", "buttons": buttons, "links": []},
+    ]
+    # The conversation kept for a reload holds the card with the phone masked.
+    [turn] = client.get(f"/api/sessions/{sid}/history").json()["turns"]
+    assert turn["messages"][0]["card"]["fields"][1] == {"label": "手机号", "value": "138****5678"}
+
+
+def test_only_addresses_on_allowed_hosts_become_links(
+    sid: str, client: TestClient, fake_rasa: FakeRasa
+) -> None:
+    text = (
+        "网上办理：https://www.zjzwfw.gov.cn/zjservice/item.do?id=1，"
+        "别处：http://gov.cn.example.com/a 和 https://example.com/x，"
+        "还有 javascript:alert(1) 与 https://user@www.huzhou.gov.cn/"
+    )
+    fake_rasa.reply = [{"recipient_id": sid, "text": text}]
+    message = client.post("/api/chat", json={"session_id": sid, "text": "网上能办吗"}).json()[
+        "messages"
+    ][0]
+    assert message["text"] == text  # the text itself is never changed
+    assert message["links"] == ["https://www.zjzwfw.gov.cn/zjservice/item.do?id=1"]
+
+
+def test_typed_text_cannot_force_an_intent(
+    sid: str, client: TestClient, fake_rasa: FakeRasa
+) -> None:
+    client.post("/api/chat", json={"session_id": sid, "text": "/greet"})  # the page's opening
+    client.post("/api/chat", json={"session_id": sid, "text": '/affirm{"phone":"13800000000"}'})
+    assert fake_rasa.sent[-2:] == [(sid, "/greet"), (sid, 'affirm{"phone":"13800000000"}')]
+    # Once the bot offered a button, its payload is what a tap sends, and it passes.
+    fake_rasa.reply = [
+        {
+            "recipient_id": sid,
+            "text": "请确认",
+            "buttons": [{"title": "确认提交", "payload": "/affirm"}],
+        }
+    ]
+    client.post("/api/chat", json={"session_id": sid, "text": "上午"})
+    client.post("/api/chat", json={"session_id": sid, "text": "/affirm"})
+    client.post("/api/chat", json={"session_id": sid, "text": "/stop"})
+    assert fake_rasa.sent[-2:] == [(sid, "/affirm"), (sid, "stop")]
+    # Another conversation's buttons do not count.
+    other = new_session(client)
+    client.post("/api/chat", json={"session_id": other, "text": "/affirm"})
+    assert fake_rasa.sent[-1] == (other, "affirm")

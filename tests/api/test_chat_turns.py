@@ -47,7 +47,11 @@ def test_a_retried_message_is_answered_once(
     fake_rasa.reply = [{"recipient_id": "web-a", "text": "第二次的回答"}]
     again = _say(client, a, "狗证怎么办", "m-1")
     assert first["status"] == again["status"] == 200
-    assert again["messages"] == first["messages"] == [{"type": "text", "text": "第一次的回答"}]
+    assert (
+        again["messages"]
+        == first["messages"]
+        == [{"type": "text", "text": "第一次的回答", "links": []}]
+    )
     assert fake_rasa.sent == [(a, "狗证怎么办")]
     # another message, or the same id in another conversation, is a new turn
     assert "第二次的回答" in str(_say(client, a, "狗证怎么办", "m-2"))

@@ -277,6 +277,30 @@ def test_a_card_becomes_text_with_its_source(user: WeChatServer, fake_rasa: Fake
     assert "来源：《浙江省城市市容和环境卫生管理条例》" in reply
 
 
+def test_a_booking_summary_is_text_with_numbered_choices(
+    user: WeChatServer, fake_rasa: FakeRasa
+) -> None:
+    card = {
+        "kind": "booking_summary",
+        "title": "请核对预约信息",
+        "fields": [{"label": "企业名称", "value": "湖州织里测试童装有限公司"}],
+        "note": "",
+    }
+    buttons = [{"title": "确认提交", "payload": "/affirm"}, {"title": "不约了", "payload": "/stop"}]
+    fake_rasa.reply = [{"recipient_id": "x", "custom": {"card": card, "buttons": buttons}}]
+    assert user.say("上午").splitlines() == [
+        "【请核对预约信息】",
+        "企业名称：湖州织里测试童装有限公司",
+        "",
+        "回复 1：确认提交",
+        "回复 2：不约了",
+    ]
+    user.say("1")
+    assert fake_rasa.sent[-1][1] == "/affirm"
+    user.say("/stop")  # typed, not chosen: it cannot force the intent
+    assert fake_rasa.sent[-1][1] == "stop"
+
+
 def test_a_long_answer_comes_in_parts_behind_more(user: WeChatServer, fake_rasa: FakeRasa) -> None:
     sentences = [f"第{i}条说明：办理时请携带身份证件和相关材料原件。" for i in range(1, 61)]
     fake_rasa.reply = rasa_text("".join(sentences))

@@ -50,13 +50,19 @@ def test_book_look_up_and_cancel(stack: Stack) -> None:
     assert "不安排上门体检" in flat(chat.say(typed(saturday)))
     day = working_day()
     assert "上午还是下午" in flat(chat.say(typed(day)))
-    summary = flat(chat.say("上午"))
-    assert "请核对预约信息" in summary and "织里镇" in summary and "91110000600037341L" in summary
+    reply = chat.say("上午")
+    [card] = [m["card"] for m in reply if m["type"] == "card"]
+    assert card["kind"] == "booking_summary" and card["title"] == "请核对预约信息"
+    assert {"label": "所在镇街", "value": "织里镇"} in card["fields"]
+    assert {"label": "信用代码", "value": "91110000600037341L"} in card["fields"]
+    assert [b["title"] for b in reply[-1]["buttons"]] == ["确认提交", "修改信息", "不约了"]
     # Correct the phone at the summary, then confirm.
     assert "手机号" in flat(chat.say("电话填错了"))
     assert "请核对预约信息" in flat(chat.say("13912345678"))
-    done = flat(chat.say("确认"))
-    assert "预约已提交" in done
+    submitted = chat.say("确认")
+    assert [m["card"]["kind"] for m in submitted if m["type"] == "card"] == ["booking_submitted"]
+    done = flat(submitted)
+    assert "预约已提交" in done and "待工作人员确认" in done
     reference = references.parse_reference(done)
     assert reference and reference.startswith(f"TJ{day:%Y%m%d}-")
 

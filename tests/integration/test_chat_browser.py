@@ -5,6 +5,7 @@ and a new conversation."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, Route
@@ -22,9 +23,27 @@ WAIT = 60000
 
 def _open(browser: Browser, stack: Stack) -> Page:
     page = browser.new_page(**PHONE)
+    page.on("console", lambda m: _refused(m.text))
     page.goto(f"{stack.api_url}/chat")
     page.get_by_role("button", name="养犬登记与管理").wait_for(timeout=WAIT)
     return page
+
+
+# What the content security policy blocked on the pages of a test: the chat needs nothing
+# it blocks.
+REFUSED: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def _nothing_refused() -> Iterator[None]:
+    REFUSED.clear()
+    yield
+    assert REFUSED == []
+
+
+def _refused(text: str) -> None:
+    if "Content Security Policy" in text:
+        REFUSED.append(text)
 
 
 def _send(page: Page, text: str) -> None:
@@ -168,4 +187,43 @@ def test_a_message_sent_while_the_api_is_down_is_sent_again_once(
             )
         ).all()
     assert len(turns) == 1 and turns[0].status == "done"
+    page.close()
+
+
+def _bot_says(page: Page, text: str) -> None:
+    page.locator(".row.bot", has_text=text).last.wait_for(timeout=WAIT)
+
+
+def test_a_booking_is_checked_on_a_card_and_confirmed_on_another(
+    stack: Stack, browser: Browser
+) -> None:
+    page = _open(browser, stack)
+    for answer, next_question in [
+        ("我要预约企业体检", "名称"),
+        ("湖州织里测试童装有限公司", "统一社会信用代码"),
+        ("91110000600037341L", "联系人"),
+        ("王建国", "手机号"),
+        ("13812345678", "镇（街道）"),
+        ("织里", "行业"),
+        ("童装加工", "重点检查"),
+        ("没有", "哪天"),
+    ]:
+        _send(page, answer)
+        _bot_says(page, next_question)
+    page.locator(".row.bot").last.locator("button.quick").first.click()  # the first day offered
+    _bot_says(page, "上午还是下午")
+    page.get_by_role("button", name="上午").last.click()
+    summary = page.locator(".card.booking_summary").last
+    summary.wait_for(timeout=WAIT)
+    assert "湖州织里测试童装有限公司" in summary.inner_text()
+    assert "13812345678" in summary.inner_text()  # the user's own page shows what was typed
+    page.get_by_role("button", name="确认提交").last.click()
+    done = page.locator(".card.booking_submitted").last
+    done.wait_for(timeout=WAIT)
+    assert "预约号" in done.inner_text() and "待工作人员确认" in done.inner_text()
+    # After a reload the history draws both cards again, with the phone masked.
+    page.reload()
+    page.locator(".card.booking_submitted").last.wait_for(timeout=WAIT)
+    assert "138****5678" in page.locator(".card.booking_summary").last.inner_text()
+    assert "13812345678" not in page.locator("#log").inner_text()
     page.close()

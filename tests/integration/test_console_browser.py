@@ -85,6 +85,10 @@ def console(stack: Stack, browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
     context.set_default_timeout(WAIT_MS)
     page = context.new_page()
+    refused: list[str] = []  # what the content security policy blocked: nothing may be
+    page.on(
+        "console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None
+    )
     try:
         page.goto(f"{stack.api_url}/admin/")
         assert "/admin/login" in page.url
@@ -93,6 +97,7 @@ def console(stack: Stack, browser: Browser) -> Iterator[Page]:
         page.click("button[type=submit]")
         page.get_by_text("退出登录").wait_for()
         yield page
+        assert refused == [], refused
     finally:
         context.close()
         with session_scope(url) as session:

@@ -36,6 +36,7 @@ def flat(messages: list[dict[str, Any]]) -> str:
         parts.append(m.get("text", ""))
         parts += [b["title"] for b in m.get("buttons", [])]
         if m["type"] == "card":
+            parts.append(m["card"]["title"])
             parts += [f"{f['label']}：{f['value']}" for f in m["card"]["fields"]]
             parts.append(m["card"].get("note", ""))
     return "\n".join(parts)
