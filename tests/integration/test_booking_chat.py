@@ -109,6 +109,23 @@ def test_full_slot_offers_nearest_free_times(stack: Stack) -> None:
     assert "请核对预约信息" in flat(chat.say(options[0]))
 
 
+def test_a_new_rasa_session_does_not_keep_the_booking(stack: Stack) -> None:
+    """The phone and credit code typed into the form are gone once the conversation's Rasa
+    session ends (after an hour of silence Rasa starts a new one)."""
+    chat = Chat(stack)
+    fill_until_date(chat, "织里")
+    tracker_url = f"{stack.rasa_url}/conversations/{chat.session_id}/tracker"
+    token = {"token": stack.rasa_token}
+    slots = httpx.get(tracker_url, params=token, timeout=30).json()["slots"]
+    assert slots["phone"] == "13812345678" and slots["uscc"] == "91110000600037341L"
+    # What Rasa runs when a session expires.
+    execute = f"{stack.rasa_url}/conversations/{chat.session_id}/execute"
+    started = httpx.post(execute, params=token, json={"name": "action_session_start"}, timeout=30)
+    assert started.status_code == 200, started.text
+    slots = httpx.get(tracker_url, params=token, timeout=30).json()["slots"]
+    assert slots["phone"] is None and slots["uscc"] is None and slots["company_name"] is None
+
+
 def test_leaving_the_form(stack: Stack) -> None:
     chat = Chat(stack)
     assert "名称" in flat(chat.say("我要预约企业体检"))
