@@ -13,13 +13,14 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.admin import mount_admin
 from api.admin.models_view import resume_training
 from api.channels import wechat
 from api.errors import install_error_handlers
 from api.headers import SecurityHeaders
-from api.limits import make_limiter
+from api.limits import BodyLimit, make_limiter
 from api.rasa_client import RasaClient
 from api.routes import admin_api, bookings, chat, health, items, models, pages
 from api.routes.pages import STATIC_DIR
@@ -57,7 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/openapi.json" if docs else None,
     )
     app.state.settings = settings
-    limiter = app.state.limiter = make_limiter()
+    limiter = app.state.limiter = make_limiter(settings)
     install_error_handlers(app)
     for router in (
         health.router,
@@ -73,6 +74,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     mount_admin(app, settings)
     app.add_middleware(SecurityHeaders, widget_hosts=settings.widget_hosts)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    # Outermost: the client address and scheme every layer below sees (uvicorn runs with
+    # --no-proxy-headers, so this setting is the only place that decides whom to believe).
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     return app
 
 

@@ -7,6 +7,7 @@ from knowledge.texts import HOTLINE
 INVALID_JSON = '请求格式不正确：请发送 JSON，例如 {"session_id": "…", "text": "…"}'
 INVALID_REQUEST = "请求内容不正确，请检查后重试"
 TOO_MANY = "您发送得太快了，请稍等一会儿再试"
+TOO_LARGE = "发送的内容太大了，请精简后再试"
 SERVER_ERROR = f"系统出了点问题，请稍后再试，或拨打{HOTLINE}咨询"
 NOT_FOUND = "没有找到这个页面或资源"
 NO_SUCH_ITEM = "没有这个事项"

@@ -51,6 +51,17 @@ class Settings(BaseSettings):
     chat_rate_limit: str = "30/minute"
     session_rate_limit: str = "30/minute"  # new conversations per client
     lookup_rate_limit: str = "10/minute"
+    # Where the rate-limit counters live, shared by every API worker: REDIS_URL unless set
+    # ("memory://" keeps them per worker). When the store is down the limits fall back to
+    # each worker's memory instead of failing requests.
+    rate_limit_storage_url: str | None = None
+    # The reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (IPs or
+    # networks, comma-separated; "*" trusts everyone, never in production). From any other
+    # peer the headers are ignored, so a client cannot choose the address it is limited by.
+    trusted_proxies: str = "127.0.0.1"
+    # Largest request body of the public API and /wechat (the console has its own, larger one
+    # for the list upload). Larger bodies get a 413 with a Chinese message before parsing.
+    max_body_bytes: int = 64 * 1024
     # Sites that may embed the chat (/widget.js opens /chat in an iframe): origins such as
     # "https://www.wuxing.gov.cn", comma-separated. Nothing else may be framed by anyone.
     widget_hosts: str = ""

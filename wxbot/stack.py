@@ -155,6 +155,7 @@ def running_stack(
                 "uvicorn",
                 "--factory",
                 "api.app:create_app",
+                "--no-proxy-headers",  # the app decides whom to believe (TRUSTED_PROXIES)
                 "--host",
                 "127.0.0.1",
                 "--port",

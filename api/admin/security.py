@@ -33,6 +33,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # A form body larger than this is refused before it is parsed (the list upload is 5 MB).
 MAX_FORM_BYTES = 8 * 1024 * 1024
 
+
 class CSRFProtection:
     """Runs inside the session middleware (it keeps its token in the session)."""
 
