@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     database_url: str = Field(default_factory=lambda: _sqlite_url("app.db"))
     tracker_store_url: str = Field(default_factory=lambda: _sqlite_url("tracker.db"))
     redis_url: str | None = None
+    # Retention of Rasa's tracker store (`wxbot tracker prune`, daily): phone numbers and credit
+    # codes masked in events older than `tracker_mask_days`; conversations silent for longer
+    # than `tracker_keep_days` deleted.
+    tracker_mask_days: float = 1
+    tracker_keep_days: float = 180
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_token: str | None = None
     action_server_url: str = "http://127.0.0.1:5055/webhook"

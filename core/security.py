@@ -59,6 +59,17 @@ def mask_personal_data(text: str) -> str:
     return _USCC_RE.sub(lambda m: f"{m.group(1)}{'*' * 10}{m.group(2)}", text)
 
 
+def mask_everywhere(value: Any) -> Any:
+    """`value` with every string in it masked (lists and mappings walked)."""
+    if isinstance(value, str):
+        return mask_personal_data(value)
+    if isinstance(value, list):
+        return [mask_everywhere(v) for v in value]
+    if isinstance(value, dict):
+        return {k: mask_everywhere(v) for k, v in value.items()}
+    return value
+
+
 class MaskingFilter(logging.Filter):
     """Masks phone numbers and credit codes in any log record (e.g. uvicorn's access log,
     whose request line holds `?phone=` of a booking lookup)."""

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from core.db import Base, utcnow
-from core.security import mask_personal_data
+from core.security import mask_everywhere, mask_personal_data
 from knowledge import bot_models
 
 PENDING, DONE = "pending", "done"
@@ -125,17 +125,6 @@ def find_turn(session: Session, *, session_id: str, message_id: str) -> ChatTurn
     )
 
 
-def _masked(value: Any) -> Any:
-    """Every string in a reply masked (a booking summary repeats the phone and credit code)."""
-    if isinstance(value, str):
-        return mask_personal_data(value)
-    if isinstance(value, list):
-        return [_masked(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _masked(v) for k, v in value.items()}
-    return value
-
-
 def finish_turn(
     session: Session, turn_id: int, messages: list[dict[str, Any]], model: str | None = None
 ) -> None:
@@ -146,7 +135,7 @@ def finish_turn(
         if model is None:
             live = bot_models.live_model(session)
             model = live.filename if live else ""
-        turn.status, turn.messages, turn.model = DONE, _masked(messages), model
+        turn.status, turn.messages, turn.model = DONE, mask_everywhere(messages), model
         session.commit()
 
 

@@ -12,7 +12,7 @@ import typer
 from core.accounts import ROLES, save_staff
 from core.config import get_settings
 from core.db import session_scope
-from wxbot import migrate, training
+from wxbot import migrate, texts, training
 from wxbot.rasa import BOT_DIR
 
 app = typer.Typer(help="吴兴综合执法智能助手 管理命令", no_args_is_help=True)
@@ -21,12 +21,14 @@ kb_app = typer.Typer(help="知识库", no_args_is_help=True)
 nlu_app = typer.Typer(help="Rasa 训练数据", no_args_is_help=True)
 staff_app = typer.Typer(help="工作人员账号", no_args_is_help=True)
 bot_app = typer.Typer(help="Rasa 机器人", no_args_is_help=True)
+tracker_app = typer.Typer(help="Rasa 对话记录（tracker store）", no_args_is_help=True)
 for sub, name in (
     (db_app, "db"),
     (kb_app, "kb"),
     (nlu_app, "nlu"),
     (staff_app, "staff"),
     (bot_app, "bot"),
+    (tracker_app, "tracker"),
 ):
     app.add_typer(sub, name=name)
 
@@ -223,3 +225,28 @@ def serve() -> None:
 
 if __name__ == "__main__":
     app()
+
+
+@tracker_app.command("prune")
+def tracker_prune(
+    mask_days: Annotated[
+        float | None, typer.Option(help="多少天前的记录遮蔽手机号和信用代码")
+    ] = None,
+    keep_days: Annotated[float | None, typer.Option(help="沉默超过多少天的对话删除")] = None,
+) -> None:
+    """按保留策略整理对话记录：遮蔽旧记录中的个人信息，删除过期对话（建议每天运行）。"""
+    from core.tracker_store import prune
+
+    settings = get_settings()
+    done = prune(
+        settings.tracker_store_url,
+        mask_days=settings.tracker_mask_days if mask_days is None else mask_days,
+        keep_days=settings.tracker_keep_days if keep_days is None else keep_days,
+    )
+    typer.echo(
+        texts.TRACKER_PRUNED.format(
+            masked=done.masked_events,
+            conversations=done.deleted_conversations,
+            events=done.deleted_events,
+        )
+    )

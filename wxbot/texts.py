@@ -26,3 +26,5 @@ PUBLISHED = "已发布 {model}；各 Rasa 进程会在 {seconds} 秒内拉取。
 ALREADY_LIVE = "{model} 已是线上模型。"
 CRASHED = "训练出错，线上模型不变：{error}"
 INITIAL_NOTE = "首次启动自动发布"
+
+TRACKER_PRUNED = "已遮蔽 {masked} 条记录；删除 {conversations} 个对话（{events} 条记录）"

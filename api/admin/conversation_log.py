@@ -16,24 +16,13 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, inspect, select
+from sqlalchemy import inspect, select
 
 from core.db import get_engine
 from core.security import mask_personal_data
+from core.tracker_store import EVENTS
 from knowledge.topics import registry
 
-_meta = MetaData()
-EVENTS = Table(
-    "events",
-    _meta,
-    Column("id", Integer, primary_key=True),
-    Column("sender_id", String(255)),
-    Column("type_name", String(255)),
-    Column("timestamp", Float),
-    Column("intent_name", String(255)),
-    Column("action_name", String(255)),
-    Column("data", Text),
-)
 # What the bot says when it has no answer (bot/domain), whatever the intent was: a message
 # the NLU could not place but the knowledge base answered counts as answered.
 FALLBACK_RESPONSES = frozenset({"utter_fallback", "utter_out_of_scope"})

@@ -6,9 +6,12 @@ import datetime as dt
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from booking import checks, references
 from booking.rules import BookingRules, booking_window
+from core.db import get_engine
+from core.tracker_store import EVENTS, prune
 from tests.conftest import add_booking
 from tests.integration.test_conversation import Chat, flat
 from wxbot.stack import Stack
@@ -124,6 +127,16 @@ def test_a_new_rasa_session_does_not_keep_the_booking(stack: Stack) -> None:
     assert started.status_code == 200, started.text
     slots = httpx.get(tracker_url, params=token, timeout=30).json()["slots"]
     assert slots["phone"] is None and slots["uscc"] is None and slots["company_name"] is None
+    # The retention command masks what Rasa stored (here: everything, as if a day had passed).
+    with get_engine(stack.tracker_store_url).connect() as conn:
+        stored = conn.execute(select(EVENTS.c.data).where(EVENTS.c.sender_id == chat.session_id))
+        assert any("13812345678" in row.data for row in stored)
+    assert prune(stack.tracker_store_url, mask_days=0, keep_days=180).masked_events > 0
+    with get_engine(stack.tracker_store_url).connect() as conn:
+        stored = conn.execute(select(EVENTS.c.data).where(EVENTS.c.sender_id == chat.session_id))
+        data = "\n".join(row.data for row in stored)
+    assert "13812345678" not in data and "91110000600037341L" not in data
+    assert "138****5678" in data
 
 
 def test_leaving_the_form(stack: Stack) -> None:
