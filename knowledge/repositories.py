@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from core.security import mask_personal_data
 from knowledge.models import (
     FaqEntry,
     HotQuestion,
@@ -99,7 +100,7 @@ def record_unanswered(
     source_event: int | None = None,
 ) -> UnansweredQuestion:
     entry = UnansweredQuestion(
-        text=text[:1000],
+        text=mask_personal_data(text)[:1000],  # kept for staff: never a phone or credit code
         intent=intent,
         confidence=confidence,
         reason=reason,
