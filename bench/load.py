@@ -1,9 +1,14 @@
-"""Load test: the three real processes on SQLite, driven by locust; results in RESULTS.md.
+"""Load test on the production configuration: PostgreSQL app DB and tracker store, Redis lock
+store and rate-limit counters, 2 Rasa workers, 2 API workers, the action server — all on this
+machine. At each level (concurrent users without think time) locust drives mixed conversations
+(bench/locustfile.py) for a fixed time, first through the API's /api/chat (`Gateway`), then
+straight at Rasa's REST webhook (`RasaDirect`), the same model and actions behind both; the
+order alternates by level so drift does not favour one column. Results go to RESULTS.md.
 
-Run: make bench  (or .venv/bin/python -m bench.load [--users 8 --seconds 60])
-The machine has 2 cores and is noisy: read the figures as a ratio between endpoints in one
-run (chat goes through Rasa and the action server, items only through the API), not as
-absolute capacity.
+Run: make bench  (or .venv/bin/python -m bench.load [--levels 1,5,10,20,40 --seconds 30])
+Needs a trained model (`make train`), PostgreSQL and Redis (WXBOT_TEST_POSTGRES_URL,
+WXBOT_TEST_REDIS_URL, as for the tests). The machine has 2 cores and is noisy: compare the two
+columns of one run.
 """
 
 from __future__ import annotations
@@ -14,66 +19,143 @@ import datetime as dt
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.common import BENCH_DIR
 from bench.results import update_section
+from tests.services import require_redis, temporary_postgres_database
 from wxbot.migrate import create_seeded_database
-from wxbot.stack import model_ready, running_stack
+from wxbot.stack import Stack, model_ready, running_stack
+
+TARGETS = {"Gateway": "API /api/chat", "RasaDirect": "Rasa REST webhook"}
+
+
+@dataclass
+class Level:
+    users: int
+    target: str
+    requests: int
+    failures: int
+    rate: float
+    p50: float
+    p95: float
+    p99: float
+
+
+def rss_mb(stack: Stack) -> dict[str, float]:
+    """Resident memory of each process with its workers (MB)."""
+    found: dict[str, float] = {}
+    for name, process in stack.processes.items():
+        total = 0
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                if int((entry / "stat").read_text().rsplit(") ", 1)[1].split()[2]) != process.pid:
+                    continue
+                status = (entry / "status").read_text()
+            except OSError:
+                continue
+            for line in status.splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        found[name] = total / 1024
+    return found
+
+
+def run_level(stack: Stack, work: Path, target: str, users: int, seconds: int) -> Level:
+    host = stack.api_url if target == "Gateway" else stack.rasa_url
+    prefix = work / f"{target}-{users}"
+    subprocess.run(
+        [
+            sys.executable, "-m", "locust", "-f", str(BENCH_DIR / "locustfile.py"), target,
+            "--headless", "-u", str(users), "-r", str(max(users, 1)), "-t", f"{seconds}s",
+            "--host", host, "--csv", str(prefix), "--only-summary", "--stop-timeout", "30",
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    rows = {r["Name"]: r for r in csv.DictReader(Path(f"{prefix}_stats.csv").open())}
+    row = rows["turn"]
+    return Level(
+        users=users,
+        target=target,
+        requests=int(row["Request Count"]),
+        failures=int(row["Failure Count"]),
+        rate=float(row["Requests/s"]),
+        p50=float(row["50%"]),
+        p95=float(row["95%"]),
+        p99=float(row["99%"]),
+    )
+
+
+def table(levels: list[Level]) -> list[str]:
+    lines = [
+        "| users | path | turns | errors | turns/s | p50 ms | p95 ms | p99 ms |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for lv in sorted(levels, key=lambda x: (x.users, x.target != "Gateway")):
+        lines.append(
+            f"| {lv.users} | {TARGETS[lv.target]} | {lv.requests} | {lv.failures} | "
+            f"{lv.rate:.1f} | {lv.p50:.0f} | {lv.p95:.0f} | {lv.p99:.0f} |"
+        )
+    return lines
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--users", type=int, default=8)
-    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--levels", default="1,5,10,20,40")
+    parser.add_argument("--seconds", type=int, default=30)
     args = parser.parse_args()
     if not model_ready():
         print("没有当前数据的模型：请先运行 make train", file=sys.stderr)
         return 1
-    with tempfile.TemporaryDirectory() as tmp:
+    counts = [int(n) for n in args.levels.split(",")]
+    redis_url = require_redis()
+    levels: list[Level] = []
+    memory: dict[int, dict[str, float]] = {}
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        temporary_postgres_database() as app_url,
+        temporary_postgres_database() as tracker_url,
+    ):
         work = Path(tmp)
-        url = f"sqlite:///{work / 'app.db'}"
-        create_seeded_database(url)
-        with running_stack(work, url) as stack:
-            prefix = work / "locust"
-            subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "locust",
-                    "-f",
-                    str(BENCH_DIR / "locustfile.py"),
-                    "--headless",
-                    "-u",
-                    str(args.users),
-                    "-r",
-                    "2",
-                    "-t",
-                    f"{args.seconds}s",
-                    "--host",
-                    stack.api_url,
-                    "--csv",
-                    str(prefix),
-                    "--only-summary",
-                ],
-                check=True,
-            )
-            rows = list(csv.DictReader((work / "locust_stats.csv").open(encoding="utf-8")))
+        create_seeded_database(app_url)
+        with running_stack(
+            work,
+            app_url,
+            tracker_store_url=tracker_url,
+            redis_url=redis_url,
+            rasa_workers=2,
+            api_workers=2,
+        ) as stack:
+            run_level(stack, work, "Gateway", 2, 5)  # warm both paths up
+            run_level(stack, work, "RasaDirect", 2, 5)
+            for i, users in enumerate(counts):
+                order = ["Gateway", "RasaDirect"] if i % 2 == 0 else ["RasaDirect", "Gateway"]
+                for target in order:
+                    levels.append(run_level(stack, work, target, users, args.seconds))
+                    print(table(levels)[-1], flush=True)
+                memory[users] = rss_mb(stack)
+    names = sorted(next(iter(memory.values())))
     lines = [
-        f"Measured {dt.date.today().isoformat()}: {args.users} simulated users for "
-        f"{args.seconds} s (1–3 s think time) against Rasa + action server + API on SQLite, "
-        "all on this 2-core machine.",
+        f"Measured {dt.date.today().isoformat()} on the production configuration (PostgreSQL "
+        "app DB and tracker store, Redis locks and rate-limit counters, 2 Rasa workers, 2 API "
+        "workers, the action server), everything and the load generator on this 2-core "
+        f"machine: mixed conversations (bench/locustfile.py), no think time, {args.seconds} s "
+        "per level and path. p50/p95/p99 are per turn.",
         "",
-        "| endpoint | requests | failures | median ms | p95 ms | p99 ms | req/s |",
-        "|---|---|---|---|---|---|---|",
+        *table(levels),
+        "",
+        "Resident memory after each level (MB, a process with its workers):",
+        "",
+        "| users | " + " | ".join(names) + " |",
+        "|---|" + "---|" * len(names),
+        *(f"| {u} | " + " | ".join(f"{m[n]:.0f}" for n in names) + " |" for u, m in memory.items()),
+        "",
+        "Command: `make bench` (runs `python -m bench.load`).",
     ]
-    for row in rows:
-        lines.append(
-            f"| {row['Name']} | {row['Request Count']} | {row['Failure Count']} | "
-            f"{row['Median Response Time']} | {row['95%']} | {row['99%']} | "
-            f"{float(row['Requests/s']):.1f} |"
-        )
-    lines += ["", "Command: `make bench` (runs `python -m bench.load`)."]
     update_section("load", "\n".join(lines))
     print("\n".join(lines))
     return 0

@@ -12,6 +12,7 @@ one `wx-<fingerprint>.tar.gz` per training-data fingerprint.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 from sqlalchemy import (
@@ -298,10 +299,30 @@ def live_model(session: Session) -> BotModel | None:
     return publication.model if publication else None
 
 
+# The live model's file name as a chat turn stamps it, read at most every few seconds per
+# database (each turn asked the database before); Rasa itself only changes models when it
+# next pulls (every MODEL_PULL_SECONDS), so a few seconds' lag says nothing false.
+LIVE_NAME_SECONDS = 5.0
+_live_names: dict[str, tuple[float, str]] = {}
+
+
+def live_filename(session: Session) -> str:
+    key = str(session.get_bind().url)
+    now = time.monotonic()
+    cached = _live_names.get(key)
+    if cached and now - cached[0] < LIVE_NAME_SECONDS:
+        return cached[1]
+    live = live_model(session)
+    name = live.filename if live else ""
+    _live_names[key] = (now, name)
+    return name
+
+
 def publish(
     session: Session, model: BotModel, *, by: str, note: str = "发布"
 ) -> ModelPublication | None:
     """Make `model` the live one; None when it already is."""
+    _live_names.clear()
     if model.status != "passed":
         raise PublishError(f"模型 {model.filename} 未通过检查，不能发布：{model.reason}")
     live = live_model(session)

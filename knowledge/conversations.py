@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint, select
+from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
@@ -130,13 +130,13 @@ def finish_turn(
 ) -> None:
     """Store the answer, masked (the history and a retry show 138****5678, never the number),
     with the model that gave it: the live one unless `model` says otherwise."""
-    turn = session.get(ChatTurn, turn_id)
-    if turn is not None:
-        if model is None:
-            live = bot_models.live_model(session)
-            model = live.filename if live else ""
-        turn.status, turn.messages, turn.model = DONE, mask_everywhere(messages), model
-        session.commit()
+    model = bot_models.live_filename(session) if model is None else model
+    session.execute(
+        update(ChatTurn)
+        .where(ChatTurn.id == turn_id)
+        .values(status=DONE, messages=mask_everywhere(messages), model=model)
+    )
+    session.commit()
 
 
 def release_turn(session: Session, turn_id: int) -> None:

@@ -89,6 +89,7 @@ def running_stack(
     tracker_store_url: str | None = None,
     redis_url: str | None = None,
     rasa_workers: int = 1,
+    api_workers: int = 1,
     model_pull_seconds: int = 5,
 ) -> Iterator[Stack]:
     """Rasa pulls its model from the API's model server, as in production: the repository's
@@ -125,6 +126,8 @@ def running_stack(
     )
     if rasa_workers > 1:
         env["SANIC_WORKERS"] = str(rasa_workers)
+    if redis_url:  # the API's rate-limit counters, shared by its workers
+        env["REDIS_URL"] = redis_url
     commands = {
         "rasa": (
             [
@@ -160,6 +163,7 @@ def running_stack(
                 "127.0.0.1",
                 "--port",
                 str(api_port),
+                *(["--workers", str(api_workers)] if api_workers > 1 else []),
             ],
             PROJECT_ROOT,
         ),
