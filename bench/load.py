@@ -76,7 +76,8 @@ def run_level(stack: Stack, work: Path, target: str, users: int, seconds: int) -
         check=True,
         stdout=subprocess.DEVNULL,
     )  # fmt: skip
-    rows = {r["Name"]: r for r in csv.DictReader(Path(f"{prefix}_stats.csv").open())}
+    with Path(f"{prefix}_stats.csv").open(encoding="utf-8") as stats:
+        rows = {r["Name"]: r for r in csv.DictReader(stats)}
     row = rows["turn"]
     return Level(
         users=users,
