@@ -78,7 +78,9 @@ def run_level(stack: Stack, work: Path, target: str, users: int, seconds: int) -
     )  # fmt: skip
     with Path(f"{prefix}_stats.csv").open(encoding="utf-8") as stats:
         rows = {r["Name"]: r for r in csv.DictReader(stats)}
-    row = rows["turn"]
+    row = rows.get("turn")
+    if row is None:  # not one turn finished in time
+        return Level(users, target, 0, 0, 0.0, 0.0, 0.0, 0.0)
     return Level(
         users=users,
         target=target,
@@ -131,8 +133,8 @@ def main() -> int:
             rasa_workers=2,
             api_workers=2,
         ) as stack:
-            run_level(stack, work, "Gateway", 2, 5)  # warm both paths up
-            run_level(stack, work, "RasaDirect", 2, 5)
+            run_level(stack, work, "Gateway", 2, 10)  # warm both paths up
+            run_level(stack, work, "RasaDirect", 2, 10)
             for i, users in enumerate(counts):
                 order = ["Gateway", "RasaDirect"] if i % 2 == 0 else ["RasaDirect", "Gateway"]
                 for target in order:
