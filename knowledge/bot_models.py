@@ -307,7 +307,8 @@ _live_names: dict[str, tuple[float, str]] = {}
 
 
 def live_filename(session: Session) -> str:
-    key = str(session.get_bind().url)
+    bind = session.get_bind()
+    key = str(bind.engine.url)
     now = time.monotonic()
     cached = _live_names.get(key)
     if cached and now - cached[0] < LIVE_NAME_SECONDS:
