@@ -18,7 +18,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from api.admin import mount_admin
 from api.admin.models_view import resume_training
 from api.channels import wechat
-from api.errors import install_error_handlers
+from api.errors import declare_error_shape, install_error_handlers
 from api.headers import SecurityHeaders
 from api.limits import BodyLimit, make_limiter
 from api.rasa_client import RasaClient
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     limiter = app.state.limiter = make_limiter(settings)
     install_error_handlers(app)
+    declare_error_shape(app)
     for router in (
         health.router,
         chat.build_router(limiter, settings),

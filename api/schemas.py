@@ -5,12 +5,33 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import Path
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
 from knowledge.cards import CardField, ItemCard
 
 ID_PATTERN = r"^[A-Za-z0-9_\-:.]+$"
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    """Times are stored in UTC; SQLite hands them back without the zone, which a browser would
+    then read as its own local time (eight hours off in China)."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+UtcDatetime = Annotated[dt.datetime, AfterValidator(_utc)]
+
+# The largest id a path accepts: the databases' 64-bit integer (a larger one is a 422, not an
+# overflow inside the query).
+MAX_ID = 2**63 - 1
+RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+class ErrorOut(BaseModel):
+    """Every error the API answers: one Chinese sentence the user can act on."""
+
+    detail: str = Field(examples=["请求内容不正确，请检查后重试"])
 
 
 class SessionResponse(BaseModel):
@@ -74,11 +95,19 @@ class ChatResponse(BaseModel):
     message_id: str | None = None
 
 
+class ChatErrorOut(ErrorOut):
+    """A chat turn that got no answer: the message also as a chat bubble, so the page shows it
+    in the conversation (absent when the request itself could not be read)."""
+
+    session_id: str | None = None
+    messages: list[TextMessage] = []
+
+
 class HistoryTurn(BaseModel):
     message_id: str
     text: str
     messages: list[Message]
-    time: dt.datetime
+    time: UtcDatetime
 
 
 class HistoryResponse(BaseModel):

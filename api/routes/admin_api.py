@@ -27,7 +27,8 @@ from api.admin.auth import SESSION_COOKIE, Staff, staff_of_session
 from api.admin.models_view import ModelsView, job_json
 from api.admin.security import CSRF_HEADER, SAFE_METHODS
 from api.deps import SessionDep, SettingsDep
-from api.schemas import ItemOut
+from api.errors import errors
+from api.schemas import ItemOut, RowId
 from core.audit import CREATE, UPDATE, record_change, row_state
 from knowledge import bot_models, repositories
 from knowledge.models import FaqEntry, NoPenaltyItem, UnansweredQuestion
@@ -64,7 +65,7 @@ def _session(cookie: str | None, secret: str, max_age: int) -> dict[str, Any]:
 
 
 StaffDep = Annotated[Staff, Depends(console_staff)]
-router = APIRouter(prefix="/api/admin", tags=["admin"])
+router = APIRouter(prefix="/api/admin", tags=["admin"], responses=errors(401, 403, 404))
 
 
 def _actor(staff: Staff) -> str:
@@ -162,7 +163,7 @@ def _apply(session: Session, staff: Staff, row: Any, changes: dict[str, Any]) ->
 
 
 @router.get("/faqs/{faq_id}", response_model=FaqOut)
-def get_faq(session: SessionDep, _: StaffDep, faq_id: int) -> FaqOut:
+def get_faq(session: SessionDep, _: StaffDep, faq_id: RowId) -> FaqOut:
     return FaqOut.model_validate(_get(session, FaqEntry, faq_id, texts.NO_SUCH_FAQ))
 
 
@@ -180,7 +181,7 @@ def create_faq(session: SessionDep, staff: StaffDep, body: FaqIn) -> FaqOut:
 
 
 @router.patch("/faqs/{faq_id}", response_model=FaqOut)
-def update_faq(session: SessionDep, staff: StaffDep, faq_id: int, body: FaqPatch) -> FaqOut:
+def update_faq(session: SessionDep, staff: StaffDep, faq_id: RowId, body: FaqPatch) -> FaqOut:
     faq = _get(session, FaqEntry, faq_id, texts.NO_SUCH_FAQ)
     _apply(session, staff, faq, body.model_dump(exclude_unset=True))
     return FaqOut.model_validate(faq)
@@ -225,13 +226,13 @@ def list_items(
 
 
 @router.get("/items/{item_id}", response_model=AdminItemOut)
-def get_item(session: SessionDep, _: StaffDep, item_id: int) -> AdminItemOut:
+def get_item(session: SessionDep, _: StaffDep, item_id: RowId) -> AdminItemOut:
     return AdminItemOut.model_validate(_get(session, NoPenaltyItem, item_id, texts.NO_SUCH_ITEM))
 
 
 @router.patch("/items/{item_id}", response_model=AdminItemOut)
 def update_item(
-    session: SessionDep, staff: StaffDep, item_id: int, body: ItemPatch
+    session: SessionDep, staff: StaffDep, item_id: RowId, body: ItemPatch
 ) -> AdminItemOut:
     """The fields staff keep up (aliases, hints, who enforces, active). The legal fields — the
     basis, the clause and its fine structure — are edited in the console, where the whole
@@ -283,7 +284,7 @@ def list_unanswered(
 
 @router.patch("/unanswered/{question_id}", response_model=UnansweredOut)
 def update_unanswered(
-    session: SessionDep, staff: StaffDep, question_id: int, body: UnansweredPatch
+    session: SessionDep, staff: StaffDep, question_id: RowId, body: UnansweredPatch
 ) -> UnansweredOut:
     row = _get(session, UnansweredQuestion, question_id, texts.NO_SUCH_QUESTION)
     columns = ("status", "note")
@@ -349,7 +350,7 @@ def list_jobs(session: SessionDep, _: StaffDep) -> JobList:
 
 
 @router.get("/training-jobs/{job_id}", response_model=JobOut)
-def get_job(session: SessionDep, _: StaffDep, job_id: int) -> JobOut:
+def get_job(session: SessionDep, _: StaffDep, job_id: RowId) -> JobOut:
     job = _get(session, bot_models.TrainingJob, job_id, texts.NO_SUCH_JOB)
     return JobOut(**job_json(job))
 
@@ -379,7 +380,7 @@ def list_models(session: SessionDep, _: StaffDep) -> ModelList:
 
 
 @router.post("/models/{model_id}/publish", response_model=ModelOut)
-def publish_model(session: SessionDep, staff: StaffDep, model_id: int) -> ModelOut:
+def publish_model(session: SessionDep, staff: StaffDep, model_id: RowId) -> ModelOut:
     model = _get(session, bot_models.BotModel, model_id, texts.NO_SUCH_MODEL)
     try:
         bot_models.publish(session, model, by=_actor(staff))

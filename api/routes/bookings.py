@@ -11,6 +11,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from slowapi import Limiter
 
 from api.deps import SessionDep
+from api.errors import errors
 from api.schemas import BookingOut
 from booking import dates
 from booking import texts as BT
@@ -23,7 +24,7 @@ from core.security import mask_phone
 def build_router(limiter: Limiter, settings: Settings) -> APIRouter:
     router = APIRouter(tags=["bookings"])
 
-    @router.get("/api/bookings/{reference}", response_model=BookingOut)
+    @router.get("/api/bookings/{reference}", response_model=BookingOut, responses=errors(404, 429))
     @limiter.limit(settings.lookup_rate_limit)
     def get_booking(
         request: Request,

@@ -17,10 +17,12 @@ from starlette.concurrency import run_in_threadpool
 
 from api import chat_sessions
 from api.deps import RasaDep, SessionDep
+from api.errors import errors
 from api.links import parse_hosts
 from api.rasa_client import INTENT_PREFIX, RasaUnavailable, as_typed, to_contract_messages
 from api.schemas import (
     Button,
+    ChatErrorOut,
     ChatRequest,
     ChatResponse,
     FeedbackRequest,
@@ -122,7 +124,11 @@ def build_router(limiter: Limiter, settings: Settings) -> APIRouter:
     secret = settings.resolved_secret_key()
     link_hosts = parse_hosts(settings.link_hosts)
 
-    @router.post("/api/chat", response_model=ChatResponse)
+    @router.post(
+        "/api/chat",
+        response_model=ChatResponse,
+        responses=errors(401, 422, 429, 503, model=ChatErrorOut),
+    )
     @limiter.limit(settings.chat_rate_limit)
     async def chat(
         request: Request, body: ChatRequest, rasa: RasaDep
@@ -156,13 +162,19 @@ def build_router(limiter: Limiter, settings: Settings) -> APIRouter:
         await run_in_threadpool(_finish, settings, turn.turn_id, messages)
         return _response(body.session_id, message_id, messages)
 
-    @router.post("/api/sessions", response_model=SessionResponse, status_code=201)
+    @router.post(
+        "/api/sessions", response_model=SessionResponse, status_code=201, responses=errors(429)
+    )
     @limiter.limit(settings.session_rate_limit)
     def new_session(request: Request) -> SessionResponse:
         """A new conversation: its id, issued and signed here (the page never invents one)."""
         return SessionResponse(session_id=chat_sessions.issue(secret))
 
-    @router.get("/api/sessions/{session_id}/history", response_model=HistoryResponse)
+    @router.get(
+        "/api/sessions/{session_id}/history",
+        response_model=HistoryResponse,
+        responses=errors(401),
+    )
     def chat_history(
         session: SessionDep, session_id: Annotated[str, Path(max_length=100)]
     ) -> HistoryResponse:
@@ -184,7 +196,7 @@ def build_router(limiter: Limiter, settings: Settings) -> APIRouter:
             }
         )
 
-    @router.post("/api/feedback", response_model=FeedbackResponse)
+    @router.post("/api/feedback", response_model=FeedbackResponse, responses=errors(401, 404))
     def feedback(session: SessionDep, body: FeedbackRequest) -> FeedbackResponse:
         """👍/👎 on an answer (the turn of `message_id`); a second click changes it."""
         if not chat_sessions.issued(secret, body.session_id):

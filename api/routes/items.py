@@ -8,7 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 
 from api.deps import SessionDep
-from api.schemas import ItemOut, ItemsResponse
+from api.errors import errors
+from api.schemas import ItemOut, ItemsResponse, RowId
 from api.texts import NO_SUCH_ITEM
 from knowledge import repositories
 from knowledge.snapshot import search_items
@@ -66,8 +67,8 @@ def facets(session: SessionDep) -> dict[str, list[dict[str, object]]]:
     }
 
 
-@router.get("/api/items/{item_id}", response_model=ItemOut)
-def get_item(item_id: int, session: SessionDep) -> ItemOut:
+@router.get("/api/items/{item_id}", response_model=ItemOut, responses=errors(404))
+def get_item(item_id: RowId, session: SessionDep) -> ItemOut:
     item = repositories.get_item(session, item_id=item_id)
     if item is None or not item.active:
         raise HTTPException(status_code=404, detail=NO_SUCH_ITEM)

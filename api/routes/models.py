@@ -15,6 +15,7 @@ from fastapi import APIRouter, Header, HTTPException, Response
 from fastapi.responses import FileResponse
 
 from api.deps import SessionDep, SettingsDep
+from api.errors import errors
 from api.texts import MODEL_NOT_PUBLISHED, MODEL_SERVER_UNAUTHORIZED
 from knowledge import bot_models
 
@@ -30,7 +31,7 @@ def _tags(header: str | None) -> set[str]:
 
 @router.get(
     "/api/models/live",
-    responses={304: {"description": "线上模型未变"}, 404: {"description": "尚未发布模型"}},
+    responses={304: {"description": "线上模型未变"}, **errors(401, 404)},
 )
 def live_model(
     session: SessionDep,

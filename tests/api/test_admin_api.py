@@ -110,7 +110,9 @@ def test_an_faq_made_through_the_api_is_answered_next_and_logged(
 
 def test_bad_input_gets_a_chinese_answer(client: TestClient) -> None:
     headers = _signed_in(client)
-    assert "没有这条 FAQ" in client.get(f"/api/admin/faqs/{2**70}").json()["detail"]
+    assert "没有这条 FAQ" in client.get("/api/admin/faqs/987654").json()["detail"]
+    beyond = client.get(f"/api/admin/faqs/{2**70}")  # past the databases' 64-bit ids
+    assert beyond.status_code == 422 and "请求内容不正确" in beyond.json()["detail"]
     bad = client.post("/api/admin/faqs", json={**NEW_FAQ, "key": "带 空格"}, headers=headers)
     assert bad.status_code == 422 and isinstance(bad.json()["detail"], str)
     status = client.patch("/api/admin/unanswered/1", json={"status": "蒸发"}, headers=headers)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -208,3 +210,18 @@ def test_typed_text_cannot_force_an_intent(
     other = new_session(client)
     client.post("/api/chat", json={"session_id": other, "text": "/affirm"})
     assert fake_rasa.sent[-1] == (other, "affirm")
+
+
+def test_a_body_that_is_not_even_text_is_a_chinese_422(client: TestClient) -> None:
+    response = client.post(
+        "/api/chat", content=b"\xff\xfe{", headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert "请求格式不正确" in response.json()["detail"]
+
+
+def test_history_times_say_their_zone(sid: str, client: TestClient) -> None:
+    """Stored in UTC: without the zone a browser in China would show them eight hours off."""
+    client.post("/api/chat", json={"session_id": sid, "text": "你好", "message_id": "m-zone"})
+    [turn] = client.get(f"/api/sessions/{sid}/history").json()["turns"]
+    assert dt.datetime.fromisoformat(turn["time"]).utcoffset() == dt.timedelta(0)

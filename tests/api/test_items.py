@@ -65,3 +65,9 @@ def test_health_reports_each_part(client: TestClient, fake_rasa: FakeRasa) -> No
     assert body["db"] == "ok" and body["rasa"] == "ok"
     assert body["actions"] == "down"  # nothing listens on the test's action-server port
     assert body["status"] == "degraded" and response.status_code == 503
+
+
+def test_an_id_beyond_64_bits_is_a_chinese_422_not_a_database_error(client: TestClient) -> None:
+    response = client.get(f"/api/items/{2**64}")
+    assert response.status_code == 422
+    assert response.json() == {"detail": "请求内容不正确，请检查后重试"}
