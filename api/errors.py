@@ -11,10 +11,12 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from slowapi.errors import RateLimitExceeded
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.schemas import ErrorOut
 from api.texts import (
+    BUSY,
     FIELD_MESSAGES,
     INVALID_JSON,
     INVALID_REQUEST,
@@ -60,6 +62,13 @@ def install_error_handlers(app: FastAPI) -> None:
             content={"detail": detail},
             headers=getattr(exc, "headers", None),
         )
+
+    @app.exception_handler(OperationalError)
+    async def database_unavailable(request: Request, exc: OperationalError) -> JSONResponse:
+        # The database is down, refuses connections or is locked past the lock timeout: the
+        # user is asked to try again (nothing was half-written: the transaction rolled back).
+        log.error("database unavailable: %s", type(exc.orig).__name__)
+        return JSONResponse(status_code=503, content={"detail": BUSY})
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:

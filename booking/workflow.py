@@ -83,6 +83,9 @@ def create_booking(
     if town is None or not town.active:
         raise InvalidInput(T.TOWN_UNKNOWN.format(text=""))
     slot = lock_slot(session, town, request.date, request.half_day)
+    # Under the slot's lock, so of two identical submissions the second sees the first.
+    if (same := _already_submitted(session, request)) is not None:
+        return same
     if slot.booked >= capacity_of(town, rules):
         raise slot_full(session, town, request.date, request.half_day, today, rules)
     slot.booked += 1
@@ -105,6 +108,23 @@ def create_booking(
     session.add(booking)
     session.flush()
     return booking
+
+
+def _already_submitted(session: Session, request: BookingRequest) -> Booking | None:
+    """The booking this conversation already made for the same company and half-day: a
+    submission repeated (a Rasa worker lost after the action ran, so the turn was taken again;
+    a tracker posted twice) returns it rather than booking twice."""
+    if not request.session_id:
+        return None
+    return session.scalar(
+        select(Booking).where(
+            Booking.session_id == request.session_id,
+            Booking.uscc == request.uscc,
+            Booking.date == request.date,
+            Booking.half_day == request.half_day,
+            Booking.status != CANCELLED,
+        )
+    )
 
 
 def find_booking(session: Session, reference: str, phone: str) -> Booking | None:

@@ -13,6 +13,8 @@ from sqlalchemy import JSON, DateTime, Engine, String, create_engine, event, fun
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
+LOCK_TIMEOUT_MS = 5000
+
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
@@ -54,7 +56,11 @@ def _engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 15})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # A lock held too long (a migration, a stuck transaction) fails the statement after a few
+    # seconds, so a request answers "busy" instead of waiting with the user.
+    return create_engine(
+        url, pool_pre_ping=True, connect_args={"options": f"-c lock_timeout={LOCK_TIMEOUT_MS}"}
+    )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

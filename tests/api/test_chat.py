@@ -225,3 +225,12 @@ def test_history_times_say_their_zone(sid: str, client: TestClient) -> None:
     client.post("/api/chat", json={"session_id": sid, "text": "你好", "message_id": "m-zone"})
     [turn] = client.get(f"/api/sessions/{sid}/history").json()["turns"]
     assert dt.datetime.fromisoformat(turn["time"]).utcoffset() == dt.timedelta(0)
+
+
+def test_a_database_that_is_down_gives_a_busy_message(fake_rasa: FakeRasa) -> None:
+    # Nothing listens on port 1: every connection is refused, as when PostgreSQL is down.
+    with make_client(fake_rasa, database_url="postgresql://wxbot@127.0.0.1:1/wxbot") as client:
+        sid = new_session(client)
+        reply = client.post("/api/chat", json={"session_id": sid, "text": "狗证怎么办"})
+    assert reply.status_code == 503 and "系统繁忙" in reply.json()["detail"]
+    assert fake_rasa.sent == []  # nothing was passed on that could not be recorded

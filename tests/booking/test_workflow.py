@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from booking import checks, references, workflow
 from booking.capacity import SlotFull
 from booking.checks import InvalidInput
-from booking.models import CheckupSlot
+from booking.models import Booking, CheckupSlot
 from booking.rules import BookingRules
 from booking.workflow import BookingRequest
 from core.security import mask_phone
@@ -101,7 +102,10 @@ def test_good_date_with_half_day() -> None:
     assert (parsed.date, parsed.half_day) == (dt.date(2026, 12, 2), "上午")
 
 
-def _request(town: Town, day: dt.date = dt.date(2026, 12, 8), half: str = "上午") -> BookingRequest:
+def _request(
+    town: Town, day: dt.date = dt.date(2026, 12, 8), half: str = "上午", session_id: str = ""
+) -> BookingRequest:
+    """A request from a conversation of its own, unless `session_id` names one."""
     return BookingRequest(
         company_name="湖州测试服饰有限公司",
         uscc=VALID_USCC,
@@ -112,7 +116,7 @@ def _request(town: Town, day: dt.date = dt.date(2026, 12, 8), half: str = "上�
         needs="消防和招牌",
         date=day,
         half_day=half,
-        session_id="s1",
+        session_id=session_id or uuid.uuid4().hex,
     )
 
 
@@ -134,6 +138,29 @@ def test_booking_gets_a_reference_and_fills_the_slot(fresh_session: Session) -> 
     assert full.value.alternatives
     assert (dt.date(2026, 12, 8), "上午") not in full.value.alternatives
     assert dt.date(2026, 12, 8) in {d for d, _ in full.value.alternatives}  # 下午 still free
+
+
+def test_the_same_submission_twice_is_one_booking(fresh_session: Session) -> None:
+    """A conversation's submission taken again (its Rasa worker was lost after the action ran)
+    returns the booking it made, holding one place, not two."""
+    town = _town(fresh_session)
+    first = workflow.create_booking(
+        fresh_session, _request(town, session_id="s1"), today=TODAY, rules=RULES
+    )
+    again = workflow.create_booking(
+        fresh_session, _request(town, session_id="s1"), today=TODAY, rules=RULES
+    )
+    assert again.reference == first.reference
+    assert fresh_session.scalar(select(func.count()).select_from(Booking)) == 1
+    other_half = workflow.create_booking(
+        fresh_session, _request(town, half="下午", session_id="s1"), today=TODAY, rules=RULES
+    )
+    assert other_half.reference != first.reference  # a different half-day is a new booking
+    workflow.cancel_by_owner(fresh_session, first)
+    rebooked = workflow.create_booking(
+        fresh_session, _request(town, session_id="s1"), today=TODAY, rules=RULES
+    )
+    assert rebooked.reference not in (first.reference, other_half.reference)
 
 
 def test_town_capacity_override(fresh_session: Session) -> None:
