@@ -53,8 +53,14 @@ class Stack:
 
     def group_processes(self, name: str) -> list[str]:
         """Command lines of the processes in the named process's group (it and its workers)."""
+        return list(self._group(name).values())
+
+    def group_pids(self, name: str) -> list[int]:
+        return list(self._group(name))
+
+    def _group(self, name: str) -> dict[int, str]:
         pgid = self.processes[name].pid
-        found = []
+        found = {}
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
                 continue
@@ -65,7 +71,7 @@ class Stack:
                 continue
             # the fields after the ") " closing the command name: state, ppid, pgrp, …
             if int(stat.rsplit(") ", 1)[1].split()[2]) == pgid:
-                found.append(cmdline.strip())
+                found[int(entry.name)] = cmdline.strip()
         return found
 
     def stop(self, name: str) -> None:
@@ -91,6 +97,7 @@ def running_stack(
     rasa_workers: int = 1,
     api_workers: int = 1,
     model_pull_seconds: int = 5,
+    extra_env: dict[str, str] | None = None,
 ) -> Iterator[Stack]:
     """Rasa pulls its model from the API's model server, as in production: the repository's
     current model is published into the database first when none is."""
@@ -124,6 +131,7 @@ def running_stack(
         WECHAT_TOKEN=WECHAT_TOKEN,
         SANIC_HOST="127.0.0.1",
     )
+    env.update(extra_env or {})
     if rasa_workers > 1:
         env["SANIC_WORKERS"] = str(rasa_workers)
     if redis_url:  # the API's rate-limit counters, shared by its workers
