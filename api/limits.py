@@ -78,3 +78,22 @@ async def _too_large(send: Send) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+class InFlight:
+    """How many chat turns this worker is waiting on Rasa for, at most `limit`: past capacity
+    a turn is refused at once (the user sees "busy" and can retry) instead of joining a
+    queue in which every turn ends in a timeout. One event loop per worker: no lock needed."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.count = 0
+
+    def enter(self) -> bool:
+        if self.count >= self.limit:
+            return False
+        self.count += 1
+        return True
+
+    def leave(self) -> None:
+        self.count -= 1

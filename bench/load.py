@@ -16,13 +16,19 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
+
 from bench.common import BENCH_DIR
+from bench.locustfile import CONVERSATIONS
 from bench.results import update_section
 from tests.services import require_redis, temporary_postgres_database
 from wxbot.migrate import create_seeded_database
@@ -37,6 +43,7 @@ class Level:
     target: str
     requests: int
     failures: int
+    busy: int
     rate: float
     p50: float
     p95: float
@@ -79,13 +86,15 @@ def run_level(stack: Stack, work: Path, target: str, users: int, seconds: int) -
     with Path(f"{prefix}_stats.csv").open(encoding="utf-8") as stats:
         rows = {r["Name"]: r for r in csv.DictReader(stats)}
     row = rows.get("turn")
+    busy = int(rows["busy"]["Request Count"]) if "busy" in rows else 0
     if row is None:  # not one turn finished in time
-        return Level(users, target, 0, 0, 0.0, 0.0, 0.0, 0.0)
+        return Level(users, target, 0, 0, busy, 0.0, 0.0, 0.0, 0.0)
     return Level(
         users=users,
         target=target,
         requests=int(row["Request Count"]),
         failures=int(row["Failure Count"]),
+        busy=busy,
         rate=float(row["Requests/s"]),
         p50=float(row["50%"]),
         p95=float(row["95%"]),
@@ -93,14 +102,46 @@ def run_level(stack: Stack, work: Path, target: str, users: int, seconds: int) -
     )
 
 
+def breakdown(stack: Stack, rounds: int = 40) -> dict[str, float]:
+    """One user alone, the same questions three ways, interleaved: Rasa's NLU only
+    (/model/parse), a whole turn at Rasa's webhook (NLU, policies, tracker store, action
+    server), and the turn through the API. Medians in ms."""
+    questions = [c[0] for c in CONVERSATIONS]
+    timings: dict[str, list[float]] = {"nlu": [], "rasa": [], "gateway": []}
+    with httpx.Client(timeout=60) as client:
+        for i in range(rounds):
+            text = questions[i % len(questions)]
+            # a new conversation each round on both paths, so neither tracker grows
+            session = client.post(f"{stack.api_url}/api/sessions").json()["session_id"]
+            calls = [
+                ("nlu", f"{stack.rasa_url}/model/parse?token={stack.rasa_token}", {"text": text}),
+                (
+                    "rasa",
+                    f"{stack.rasa_url}/webhooks/rest/webhook",
+                    {"sender": f"breakdown-{i}", "message": text},
+                ),
+                (
+                    "gateway",
+                    f"{stack.api_url}/api/chat",
+                    {"session_id": session, "text": text, "message_id": uuid.uuid4().hex},
+                ),
+            ]
+            for name, url, body in calls:
+                started = time.perf_counter()
+                client.post(url, json=body).raise_for_status()
+                timings[name].append((time.perf_counter() - started) * 1000)
+    return {name: statistics.median(values) for name, values in timings.items()}
+
+
 def table(levels: list[Level]) -> list[str]:
     lines = [
-        "| users | path | turns | errors | turns/s | p50 ms | p95 ms | p99 ms |",
-        "|---|---|---|---|---|---|---|---|",
+        "| users | path | turns answered | errors | busy (shed) | turns/s | p50 ms | p95 ms "
+        "| p99 ms |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for lv in sorted(levels, key=lambda x: (x.users, x.target != "Gateway")):
         lines.append(
-            f"| {lv.users} | {TARGETS[lv.target]} | {lv.requests} | {lv.failures} | "
+            f"| {lv.users} | {TARGETS[lv.target]} | {lv.requests} | {lv.failures} | {lv.busy} | "
             f"{lv.rate:.1f} | {lv.p50:.0f} | {lv.p95:.0f} | {lv.p99:.0f} |"
         )
     return lines
@@ -132,9 +173,12 @@ def main() -> int:
             redis_url=redis_url,
             rasa_workers=2,
             api_workers=2,
+            # every simulated user is 127.0.0.1: per-client limits would throttle the test
+            extra_env={"CHAT_RATE_LIMIT": "1000000/minute", "SESSION_RATE_LIMIT": "1000000/minute"},
         ) as stack:
             run_level(stack, work, "Gateway", 2, 10)  # warm both paths up
             run_level(stack, work, "RasaDirect", 2, 10)
+            alone = breakdown(stack)
             for i, users in enumerate(counts):
                 order = ["Gateway", "RasaDirect"] if i % 2 == 0 else ["RasaDirect", "Gateway"]
                 for target in order:
@@ -150,6 +194,12 @@ def main() -> int:
         "per level and path. p50/p95/p99 are per turn.",
         "",
         *table(levels),
+        "",
+        "One user alone, the same questions three ways, interleaved (median ms): Rasa's NLU "
+        f"only (`/model/parse`) {alone['nlu']:.0f}; a whole turn at Rasa's webhook (NLU, "
+        f"policies, tracker store reads and writes, action server) {alone['rasa']:.0f}; the "
+        f"same turn through `/api/chat` {alone['gateway']:.0f} "
+        f"(gateway / Rasa = {alone['gateway'] / alone['rasa']:.2f}).",
         "",
         "Resident memory after each level (MB, a process with its workers):",
         "",

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     # Seconds the API waits for Rasa before telling the user the service is busy.
     rasa_timeout: float = 20.0
     chat_max_chars: int = 500
+    # Chat turns one API worker passes to Rasa at once; more are answered "busy" at once
+    # rather than queued into timeouts (bench/RESULTS.md, load: where the queue starts).
+    chat_max_in_flight: int = 8
     chat_rate_limit: str = "30/minute"
     session_rate_limit: str = "30/minute"  # new conversations per client
     lookup_rate_limit: str = "10/minute"

@@ -18,8 +18,15 @@ from starlette.concurrency import run_in_threadpool
 from api import chat_sessions
 from api.deps import RasaDep, SessionDep
 from api.errors import errors
+from api.limits import InFlight
 from api.links import parse_hosts
-from api.rasa_client import INTENT_PREFIX, RasaUnavailable, as_typed, to_contract_messages
+from api.rasa_client import (
+    INTENT_PREFIX,
+    RasaClient,
+    RasaUnavailable,
+    as_typed,
+    to_contract_messages,
+)
 from api.schemas import (
     Button,
     ChatErrorOut,
@@ -123,6 +130,7 @@ def build_router(limiter: Limiter, settings: Settings) -> APIRouter:
     router = APIRouter(tags=["chat"])
     secret = settings.resolved_secret_key()
     link_hosts = parse_hosts(settings.link_hosts)
+    in_flight = InFlight(settings.chat_max_in_flight)
 
     @router.post(
         "/api/chat",
@@ -145,22 +153,32 @@ def build_router(limiter: Limiter, settings: Settings) -> APIRouter:
         if not text:
             return _error(422, body.session_id, EMPTY_TEXT)
         message_id = body.message_id or uuid.uuid4().hex
-        turn = await run_in_threadpool(_claim, settings, body.session_id, message_id, text)
+        if not in_flight.enter():  # beyond capacity: busy now, nothing recorded, retry works
+            return _error(503, body.session_id, BUSY)
+        try:
+            return await _answer(rasa, body.session_id, message_id, text)
+        finally:
+            in_flight.leave()
+
+    async def _answer(
+        rasa: RasaClient, session_id: str, message_id: str, text: str
+    ) -> ChatResponse | JSONResponse:
+        turn = await run_in_threadpool(_claim, settings, session_id, message_id, text)
         if not turn.fresh:  # a retry, or a double tap: the first answer, never a second one
-            return await _first_answer(settings, body.session_id, message_id, turn.messages)
-        log.info("chat %s: %s", body.session_id[:12], mask_personal_data(text))
+            return await _first_answer(settings, session_id, message_id, turn.messages)
+        log.info("chat %s: %s", session_id[:12], mask_personal_data(text))
         metadata = {"channel": "web", "message_id": message_id}
         try:
-            raw = await rasa.send(body.session_id, text, metadata=metadata)
+            raw = await rasa.send(session_id, text, metadata=metadata)
         except RasaUnavailable:
             raw = []
         messages = to_contract_messages(raw, link_hosts)
         if not messages:
             # Rasa is down, or answered with nothing (usually: the action server is down).
             await run_in_threadpool(_release, settings, turn.turn_id)
-            return _error(503, body.session_id, BUSY)
+            return _error(503, session_id, BUSY)
         await run_in_threadpool(_finish, settings, turn.turn_id, messages)
-        return _response(body.session_id, message_id, messages)
+        return _response(session_id, message_id, messages)
 
     @router.post(
         "/api/sessions", response_model=SessionResponse, status_code=201, responses=errors(429)

@@ -4,9 +4,13 @@ body; and no cross-origin reads of the API."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -107,3 +111,54 @@ def test_other_sites_cannot_read_the_api(client: TestClient) -> None:
     )
     assert "access-control-allow-origin" not in preflight.headers
     assert preflight.status_code in (400, 405)
+
+
+class SlowRasa(FakeRasa):
+    """A Rasa that answers only when the test lets it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = asyncio.Event()
+
+    async def send(
+        self, sender: str, text: str, metadata: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        await self.release.wait()
+        return await super().send(sender, text, metadata)
+
+
+def test_past_capacity_a_turn_is_busy_at_once_and_its_retry_is_answered(db_url: str) -> None:
+    slow = SlowRasa()
+    app = make_client(slow, database_url=db_url, chat_max_in_flight=1).app
+
+    async def scenario() -> tuple[int, str, float, int, int]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            sid = (await client.post("/api/sessions")).json()["session_id"]
+
+            def turn(message_id: str) -> Any:
+                body = {"session_id": sid, "text": "狗证怎么办", "message_id": message_id}
+                return client.post("/api/chat", json=body)
+
+            first = asyncio.create_task(turn("m-first"))
+            await asyncio.sleep(0.2)  # the first turn is now waiting on Rasa
+            started = time.monotonic()
+            shed = await asyncio.wait_for(turn("m-second"), timeout=5)  # never a queue
+            took = time.monotonic() - started
+            slow.release.set()
+            answered = await first
+            retried = await turn("m-second")
+            return (
+                shed.status_code,
+                shed.json()["detail"],
+                took,
+                answered.status_code,
+                (retried.status_code),
+            )
+
+    with TestClient(app):  # runs the app's lifespan
+        status, detail, took, first_status, retry_status = asyncio.run(scenario())
+    assert status == 503 and "系统繁忙" in detail
+    assert took < 1.0  # refused at once, not after Rasa's timeout
+    assert first_status == 200 and retry_status == 200
+    assert [text for _, text in slow.sent] == ["狗证怎么办", "狗证怎么办"]  # one per message
