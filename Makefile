@@ -19,7 +19,7 @@ PY310 := $(shell for p in "$$PYTHON310" python3.10 $$HOME/.pyenv/versions/3.10*/
 APP_STAMP  := $(VENV)/.installed
 RASA_STAMP := $(RASA_VENV)/.installed
 
-.PHONY: help setup db train run test test-unit eval bench bench-train eval-conversations lint format nlu-export clean
+.PHONY: help setup db train run test test-unit eval bench bench-train eval-conversations lint format audit nlu-export clean
 
 help:
 	@echo "make run    — 安装环境、初始化数据库、按需训练并启动全部服务"
@@ -96,6 +96,12 @@ lint: $(APP_STAMP)
 format: $(APP_STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Known vulnerabilities in both environments' pinned packages (needs PyPI's JSON API or OSV;
+# --strict fails when a package could not be checked rather than passing it unchecked).
+audit: $(APP_STAMP)
+	$(VENV)/bin/pip-audit --strict --skip-editable --progress-spinner off
+	$(VENV)/bin/pip-audit --strict --progress-spinner off --disable-pip --no-deps -r bot/requirements.txt
 
 clean:
 	rm -rf $(VENV) $(RASA_VENV) bot/models bot/.rasa
