@@ -13,6 +13,7 @@ import random
 import uuid
 from typing import Any
 
+import gevent
 from locust import HttpUser, constant, task
 
 # Conversations as people start them, each with its follow-ups (the same lists for both).
@@ -28,6 +29,7 @@ CONVERSATIONS = [
 ]
 TOWNS = ["织里", "八里店", "月河街道", "妙西", "埭溪", "东林"]
 BUSY_WORD = "系统繁忙"  # api.texts.BUSY, as a user reads it
+BUSY_PAUSE_SECONDS = 1.0
 BOOKING_SHARE = 0.15  # about one conversation in seven is a booking
 
 
@@ -80,8 +82,11 @@ class Gateway(Conversing):
             "/api/chat", json=payload, name="turn", catch_response=True
         ) as response:
             if response.status_code == 503 and BUSY_WORD in response.text:
-                # Shed past capacity (CHAT_MAX_IN_FLIGHT): an answer, counted on its own.
+                # Shed past capacity (CHAT_MAX_IN_FLIGHT): an answer, counted on its own; the
+                # person reads it and taps 重发 a moment later.
                 response.request_meta["name"] = "busy"
+                response.success()
+                gevent.sleep(BUSY_PAUSE_SECONDS)
                 return []
             if response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}")
