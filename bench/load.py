@@ -22,6 +22,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,18 +149,9 @@ def table(levels: list[Level]) -> list[str]:
     return lines
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--levels", default="1,5,10,20,40")
-    parser.add_argument("--seconds", type=int, default=30)
-    args = parser.parse_args()
-    if not model_ready():
-        print("没有当前数据的模型：请先运行 make train", file=sys.stderr)
-        return 1
-    counts = [int(n) for n in args.levels.split(",")]
-    redis_url = require_redis()
-    levels: list[Level] = []
-    memory: dict[int, dict[str, float]] = {}
+@contextmanager
+def production_stack() -> Iterator[tuple[Stack, Path]]:
+    """The stack on the production configuration, in a scratch folder and scratch databases."""
     with (
         tempfile.TemporaryDirectory() as tmp,
         temporary_postgres_database() as app_url,
@@ -170,21 +163,36 @@ def main() -> int:
             work,
             app_url,
             tracker_store_url=tracker_url,
-            redis_url=redis_url,
+            redis_url=require_redis(),
             rasa_workers=2,
             api_workers=2,
             # every simulated user is 127.0.0.1: per-client limits would throttle the test
             extra_env={"CHAT_RATE_LIMIT": "1000000/minute", "SESSION_RATE_LIMIT": "1000000/minute"},
         ) as stack:
-            run_level(stack, work, "Gateway", 2, 10)  # warm both paths up
-            run_level(stack, work, "RasaDirect", 2, 10)
-            alone = breakdown(stack)
-            for i, users in enumerate(counts):
-                order = ["Gateway", "RasaDirect"] if i % 2 == 0 else ["RasaDirect", "Gateway"]
-                for target in order:
-                    levels.append(run_level(stack, work, target, users, args.seconds))
-                    print(table([levels[-1]])[-1], flush=True)
-                memory[users] = rss_mb(stack)
+            yield stack, work
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--levels", default="1,5,10,20,40")
+    parser.add_argument("--seconds", type=int, default=30)
+    args = parser.parse_args()
+    if not model_ready():
+        print("没有当前数据的模型：请先运行 make train", file=sys.stderr)
+        return 1
+    counts = [int(n) for n in args.levels.split(",")]
+    levels: list[Level] = []
+    memory: dict[int, dict[str, float]] = {}
+    with production_stack() as (stack, work):
+        run_level(stack, work, "Gateway", 2, 10)  # warm both paths up
+        run_level(stack, work, "RasaDirect", 2, 10)
+        alone = breakdown(stack)
+        for i, users in enumerate(counts):
+            order = ["Gateway", "RasaDirect"] if i % 2 == 0 else ["RasaDirect", "Gateway"]
+            for target in order:
+                levels.append(run_level(stack, work, target, users, args.seconds))
+                print(table([levels[-1]])[-1], flush=True)
+            memory[users] = rss_mb(stack)
     names = sorted(next(iter(memory.values())))
     lines = [
         f"Measured {dt.date.today().isoformat()} on the production configuration (PostgreSQL "

@@ -14,6 +14,7 @@ SECTIONS = {
     "conversations": "Multi-turn conversations (held-out)",
     "knowledge_turn": "Knowledge work per chat turn (action server)",
     "load": "Load test",
+    "profile": "Where a turn's time goes",
     "training": "Training pipeline study",
 }
 
