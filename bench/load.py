@@ -215,7 +215,8 @@ def main() -> int:
         "|---|" + "---|" * len(names),
         *(f"| {u} | " + " | ".join(f"{m[n]:.0f}" for n in names) + " |" for u, m in memory.items()),
         "",
-        "Command: `make bench` (runs `python -m bench.load`).",
+        f"Command: `.venv/bin/python -m bench.load --levels {args.levels} --seconds "
+        f"{args.seconds}` (`make bench` runs it with the defaults).",
     ]
     update_section("load", "\n".join(lines))
     print("\n".join(lines))

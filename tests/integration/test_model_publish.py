@@ -74,7 +74,12 @@ def live_etag(stack: Stack) -> str:
 
 def rasa_fingerprint(stack: Stack) -> str:
     """The loaded model, as the model server's ETag names it (Rasa's /status gives the file)."""
-    status = httpx.get(f"{stack.rasa_url}/status", params={"token": stack.rasa_token}, timeout=10)
+    try:
+        status = httpx.get(
+            f"{stack.rasa_url}/status", params={"token": stack.rasa_token}, timeout=10
+        )
+    except httpx.TimeoutException:  # Rasa's loop is busy loading the new model: not yet
+        return "None"
     model_file = status.json().get("model_file") if status.status_code == 200 else None
     return f'"{Path(model_file).name.removesuffix(".tar.gz")}"' if model_file else "None"
 

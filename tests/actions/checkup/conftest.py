@@ -72,11 +72,15 @@ def validate(
 
 
 def run_action(
-    action: Action, slots: dict[str, Any], text: str = "", intent: str = "affirm"
+    action: Action,
+    slots: dict[str, Any],
+    text: str = "",
+    intent: str = "affirm",
+    sender_id: str = "form-test",
 ) -> tuple[CollectingDispatcher, list[dict[str, Any]]]:
     dispatcher = CollectingDispatcher()
     tracker = Tracker(
-        sender_id="form-test",
+        sender_id=sender_id,
         slots=slots,
         latest_message={"text": text, "intent": {"name": intent, "confidence": 0.95}},
         events=[],

@@ -131,8 +131,8 @@ def test_submission_refuses_slots_the_form_did_not_check(fresh_db_url: str) -> N
 
 
 def test_full_slot_at_submission_offers_other_times(fresh_db_url: str) -> None:
-    for _ in range(2):  # the default capacity
-        run_action(ActionSubmitCheckup(), FILLED | {"booking_confirmed": "yes"})
+    for other in ("company-a", "company-b"):  # the default capacity, taken by two others
+        run_action(ActionSubmitCheckup(), FILLED | {"booking_confirmed": "yes"}, sender_id=other)
     dispatcher, events = run_action(ActionSubmitCheckup(), FILLED | {"booking_confirmed": "yes"})
     assert "已约满" in texts_of(dispatcher)
     assert titles(dispatcher)
