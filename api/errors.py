@@ -7,7 +7,6 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from slowapi.errors import RateLimitExceeded
@@ -99,9 +98,11 @@ def declare_error_shape(app: FastAPI) -> None:
     its own list of validation errors, but `validation_error` above answers one Chinese
     sentence; and every request with a body can meet BodyLimit's 413."""
 
+    generate = app.openapi  # FastAPI's own, which caches its result in app.openapi_schema
+
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
+            schema = generate()
             for path in schema.get("paths", {}).values():
                 for operation in path.values():
                     _declare_errors(operation)

@@ -31,7 +31,7 @@ import httpx
 
 from bench.common import BENCH_DIR
 from bench.locustfile import CONVERSATIONS
-from bench.results import update_section
+from bench.results import publish
 from tests.services import require_redis, temporary_postgres_database
 from wxbot.migrate import create_seeded_database
 from wxbot.stack import Stack, model_ready, running_stack
@@ -218,8 +218,7 @@ def main() -> int:
         f"Command: `.venv/bin/python -m bench.load --levels {args.levels} --seconds "
         f"{args.seconds}` (`make bench` runs it with the defaults).",
     ]
-    update_section("load", "\n".join(lines))
-    print("\n".join(lines))
+    publish("load", lines)
     return 0
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from bench.common import BENCH_DIR
 from bench.load import breakdown, production_stack
-from bench.results import update_section
+from bench.results import publish
 from wxbot.stack import Stack, model_ready
 
 # The parts of a Rasa turn, by the first frame of a sampled stack that matches (in order).
@@ -140,8 +140,7 @@ def main() -> int:
         "",
         f"Command: `.venv/bin/python -m bench.profile_turn --seconds {args.seconds}`.",
     ]
-    update_section("profile", "\n".join(lines))
-    print("\n".join(lines))
+    publish("profile", lines)
     return 0
 
 

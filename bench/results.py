@@ -31,3 +31,9 @@ def update_section(key: str, body: str) -> None:
     else:
         text = text.rstrip() + f"\n\n## {SECTIONS[key]}\n\n{block}\n"
     RESULTS_MD.write_text(text, encoding="utf-8")
+
+
+def publish(key: str, lines: list[str]) -> None:
+    """Write a section of RESULTS.md and print it."""
+    update_section(key, "\n".join(lines))
+    print("\n".join(lines))
